@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// An AWS config or shared credentials file, parsed as botocore parses it (Python's
 /// `RawConfigParser`): `[section]` headers, `key = value` or `key: value`, keys lower-cased,
@@ -65,7 +68,9 @@ public struct ConfigFile: Sendable, Equatable {
     public static func load(path: String) throws(CredentialError) -> ConfigFile? {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return nil }
-        guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path) else {
+        // Plain read(2): `/dev/null`, a common way to say "no file", is not a regular file and
+        // Foundation's readers refuse it.
+        guard !isDirectory.boolValue, let data = readWholeFile(path) else {
             throw CredentialError(
                 code: .unreadableFile, source: path,
                 message: "the file exists but cannot be read; check its permissions"
@@ -75,6 +80,23 @@ public struct ConfigFile: Sendable, Equatable {
             throw CredentialError(code: .malformedConfigFile, source: path, message: "the file is not UTF-8 text")
         }
         return try parse(text, path: path)
+    }
+}
+
+private func readWholeFile(_ path: String) -> Data? {
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var data = Data()
+    var buffer = [UInt8](repeating: 0, count: 16_384)
+    while true {
+        let count = read(fd, &buffer, buffer.count)
+        if count == 0 { return data }
+        if count < 0 {
+            if errno == EINTR { continue }
+            return nil
+        }
+        data.append(contentsOf: buffer[0..<count])
     }
 }
 

@@ -73,3 +73,15 @@ struct ShellWordsTests {
         #expect(throws: ShellWords.UnterminatedQuote.self) { try ShellWords.split("a 'b") }
     }
 }
+
+@Suite("AWS config file loading")
+struct ConfigFileLoadingTests {
+    @Test func devNullIsAnEmptyFile() throws {
+        let file = try #require(try ConfigFile.load(path: "/dev/null"))
+        #expect(file.sections.isEmpty)
+    }
+
+    @Test func missingFileIsNil() throws {
+        #expect(try ConfigFile.load(path: "/nonexistent/dbtunnel/config") == nil)
+    }
+}

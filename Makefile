@@ -1,0 +1,53 @@
+# dbtunnel — see README.md. `make test` is the test command; `.ci/run` is `make deps && make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+
+SWIFT ?= swift
+PYTHON ?= python3
+# System packages: TLS and the client libraries the built-in clients link against; the
+# servers and clients the integration tests drive join this list as their protocols land.
+APT_PACKAGES := libssl-dev libpq-dev libmariadb-dev util-linux
+# PyPI packages the python checks and the cross-checks use (import name:pip name).
+PY_MODULES := boto3:boto3 botocore:botocore pytest:pytest awscli:awscli
+
+.PHONY: deps build test test-swift test-python bench demo clean
+
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" -ne 0 ]; then echo "missing system packages:$$missing (run 'sudo make deps')" >&2; exit 1; fi; \
+	  echo "installing system packages:$$missing"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+	@missing=""; for m in $(PY_MODULES); do \
+	  $(PYTHON) -c "import $${m%%:*}" 2>/dev/null || missing="$$missing $${m##*:}"; \
+	done; \
+	command -v aws >/dev/null || missing="$$missing awscli"; \
+	if [ -n "$$missing" ]; then echo "installing python packages:$$missing"; $(PYTHON) -m pip install -q $$missing; fi
+
+build:
+	$(SWIFT) build
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(MAKE) --no-print-directory test-swift test-python
+
+test-swift:
+	$(SWIFT) test --skip-build
+
+test-python:
+	DBTUNNEL_BIN=$(CURDIR)/.build/debug/dbtunnel $(PYTHON) -m pytest -q Tests/python
+
+bench: deps
+	$(SWIFT) build -c release --product dbtunnel-bench
+	$(PYTHON) Benchmarks/bench.py
+
+# Until the tunnel lands: sign a token with demo credentials and show the aws CLI agrees.
+demo: deps build
+	@Scripts/demo-token.sh
+
+clean:
+	rm -rf .build bench-results
