@@ -7,30 +7,62 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
+let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
+let nioSSL = Target.Dependency.product(name: "NIOSSL", package: "swift-nio-ssl")
+let x509 = Target.Dependency.product(name: "X509", package: "swift-certificates")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+
 let package = Package(
     name: "dbtunnel",
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "dbtunnel", targets: ["dbtunnel"]),
         .library(name: "AWSAuth", targets: ["AWSAuth"]),
+        .library(name: "Tunnel", targets: ["Tunnel"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         // SigV4, credentials and the provider chain, RDS IAM tokens, endpoint parsing.
         .target(
             name: "AWSAuth",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        // PostgreSQL wire messages and handshake state machines; no I/O.
+        .target(name: "PostgresWire", dependencies: [nioCore], swiftSettings: swiftSettings),
+        // Listener, sessions, upstream TLS, relay, cancel registry.
+        .target(
+            name: "Tunnel",
+            dependencies: ["PostgresWire", "AWSAuth", nioCore, nioPosix, nioSSL, x509, logging],
+            swiftSettings: swiftSettings
+        ),
+        // libpq, for the built-in clients (PQcancel and friends).
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // Mock database endpoints: lab CA and certificate profiles, IAM token verification,
+        // forwarding to real database servers.
+        .target(
+            name: "DBMocks",
             dependencies: [
+                "PostgresWire", "AWSAuth", nioCore, nioPosix, nioSSL, x509, logging,
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
+            path: "Mocks/DBMocks",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "dbtunnel",
             dependencies: [
-                "AWSAuth",
+                "AWSAuth", "Tunnel", "DBMocks", logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -42,10 +74,32 @@ let package = Package(
             path: "Benchmarks/dbtunnel-bench",
             swiftSettings: swiftSettings
         ),
+        // Shared by the test targets: real PostgreSQL servers in temp dirs, libpq, processes.
+        .target(
+            name: "TestSupport",
+            dependencies: ["CLibPQ"],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "AWSAuthTests",
             dependencies: ["AWSAuth"],
             exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PostgresWireTests",
+            dependencies: ["PostgresWire", nioCore, .product(name: "NIOTestUtils", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DBMocksTests",
+            dependencies: ["DBMocks", "TestSupport", "AWSAuth", x509, nioCore, nioPosix, nioSSL],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TunnelTests",
+            dependencies: ["Tunnel", "DBMocks", "TestSupport", "AWSAuth", "CLibPQ", nioCore, nioPosix, nioSSL, x509, logging],
             swiftSettings: swiftSettings
         ),
     ],

@@ -4,13 +4,13 @@ import Foundation
 ///
 /// Formatted by hand from the epoch: a `DateFormatter` costs more than the whole HMAC chain
 /// and token signing runs once per database connection.
-struct AmzDate: Sendable, Equatable {
+package struct AmzDate: Sendable, Equatable {
     /// `20150830T123600Z`
-    let timestamp: String
+    package let timestamp: String
     /// `20150830`
-    var day: Substring { timestamp.prefix(8) }
+    package var day: Substring { timestamp.prefix(8) }
 
-    init(_ date: Date) {
+    package init(_ date: Date) {
         let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
         var days = seconds / 86_400
         var secondOfDay = seconds % 86_400
@@ -40,7 +40,7 @@ struct AmzDate: Sendable, Equatable {
     }
 
     /// Parses `yyyyMMdd'T'HHmmss'Z'`; nil for anything else.
-    static func parse(_ text: some StringProtocol) -> Date? {
+    package static func parse(_ text: some StringProtocol) -> Date? {
         let bytes = Array(text.utf8)
         guard bytes.count == 16, bytes[8] == UInt8(ascii: "T"), bytes[15] == UInt8(ascii: "Z") else { return nil }
         func number(_ range: Range<Int>) -> Int64? {

@@ -1,7 +1,7 @@
 /// Percent-encoding as SigV4 defines it: every byte but the unreserved set
 /// `A-Z a-z 0-9 - _ . ~` becomes `%XX` with upper-case hex.
 /// https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html
-enum URIEncoding {
+package enum URIEncoding {
     private static let hex: [UInt8] = Array("0123456789ABCDEF".utf8)
 
     @inline(__always)
@@ -17,7 +17,7 @@ enum URIEncoding {
     }
 
     /// Encodes `string`; with `keepSlash` the `/` separators of a path stay as they are.
-    static func encode(_ string: String, keepSlash: Bool = false) -> String {
+    package static func encode(_ string: String, keepSlash: Bool = false) -> String {
         let utf8 = string.utf8
         // Fast path: most values (access key ids, dates, hostnames) need no encoding.
         if utf8.allSatisfy({ isUnreserved($0) || (keepSlash && $0 == UInt8(ascii: "/")) }) {
@@ -39,7 +39,7 @@ enum URIEncoding {
 
     /// Decodes `%XX` escapes (and nothing else: `+` stays `+`, as in a URL query that AWS parses).
     /// Returns nil for a malformed escape or bytes that are not UTF-8.
-    static func decode(_ string: Substring) -> String? {
+    package static func decode(_ string: Substring) -> String? {
         var out: [UInt8] = []
         out.reserveCapacity(string.utf8.count)
         var iterator = string.utf8.makeIterator()
