@@ -12,6 +12,8 @@ let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
 let nioSSL = Target.Dependency.product(name: "NIOSSL", package: "swift-nio-ssl")
 let x509 = Target.Dependency.product(name: "X509", package: "swift-certificates")
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let nioTLS = Target.Dependency.product(name: "NIOTLS", package: "swift-nio")
+let swiftASN1 = Target.Dependency.product(name: "SwiftASN1", package: "swift-asn1")
 
 let package = Package(
     name: "dbtunnel",
@@ -42,7 +44,7 @@ let package = Package(
         // Listener, sessions, upstream TLS, relay, cancel registry.
         .target(
             name: "Tunnel",
-            dependencies: ["PostgresWire", "AWSAuth", nioCore, nioPosix, nioSSL, x509, logging],
+            dependencies: ["PostgresWire", "AWSAuth", nioCore, nioPosix, nioSSL, nioTLS, x509, swiftASN1, logging],
             swiftSettings: swiftSettings
         ),
         // libpq, for the built-in clients (PQcancel and friends).
