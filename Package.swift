@@ -41,10 +41,12 @@ let package = Package(
         ),
         // PostgreSQL wire messages and handshake state machines; no I/O.
         .target(name: "PostgresWire", dependencies: [nioCore], swiftSettings: swiftSettings),
-        // Listener, sessions, upstream TLS, relay, cancel registry.
+        // Byte relay between two channels (the tunnel's and the mocks' data plane).
+        .target(name: "Relay", dependencies: [nioCore], swiftSettings: swiftSettings),
+        // Listener, sessions, upstream TLS, cancel registry.
         .target(
             name: "Tunnel",
-            dependencies: ["PostgresWire", "AWSAuth", nioCore, nioPosix, nioSSL, nioTLS, x509, swiftASN1, logging],
+            dependencies: ["PostgresWire", "Relay", "AWSAuth", nioCore, nioPosix, nioSSL, nioTLS, x509, swiftASN1, logging],
             swiftSettings: swiftSettings
         ),
         // libpq, for the built-in clients (PQcancel and friends).
@@ -54,7 +56,7 @@ let package = Package(
         .target(
             name: "DBMocks",
             dependencies: [
-                "PostgresWire", "AWSAuth", nioCore, nioPosix, nioSSL, x509, logging,
+                "PostgresWire", "Relay", "AWSAuth", nioCore, nioPosix, nioSSL, nioTLS, x509, logging,
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ],

@@ -2,6 +2,7 @@ import AWSAuth
 import Logging
 import NIOCore
 import PostgresWire
+import Relay
 
 /// One local client connection, from its first byte until it is glued to its upstream.
 /// Translates only: bytes → `ServerHandshakeStateMachine` → actions, run in `run`.

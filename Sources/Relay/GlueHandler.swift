@@ -1,13 +1,13 @@
 import NIOCore
 
-/// One half of a relay between two channels on the same event loop (swift-nio-ssh's
+/// One half of a relay (shared by the tunnel and the mock endpoints) between two channels on the same event loop (swift-nio-ssh's
 /// GlueHandler pattern): what one side reads, the other writes. Backpressure: a side only
 /// asks its channel for more while the partner is writable. Half-close: a side's input
 /// closing half-closes the partner's output; a side going away closes the partner.
-final class GlueHandler: ChannelDuplexHandler {
-    typealias InboundIn = NIOAny
-    typealias OutboundIn = NIOAny
-    typealias OutboundOut = NIOAny
+public final class GlueHandler: ChannelDuplexHandler {
+    public typealias InboundIn = NIOAny
+    public typealias OutboundIn = NIOAny
+    public typealias OutboundOut = NIOAny
 
     private var partner: GlueHandler?
     private var context: ChannelHandlerContext?
@@ -16,18 +16,18 @@ final class GlueHandler: ChannelDuplexHandler {
     private init() {}
 
     /// Two handlers bound to each other; add one to each channel's pipeline.
-    static func matchedPair() -> (GlueHandler, GlueHandler) {
+    public static func matchedPair() -> (GlueHandler, GlueHandler) {
         let first = GlueHandler(), second = GlueHandler()
         first.partner = second
         second.partner = first
         return (first, second)
     }
 
-    func handlerAdded(context: ChannelHandlerContext) {
+    public func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) {
+    public func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
         partner = nil
     }
@@ -63,19 +63,19 @@ final class GlueHandler: ChannelDuplexHandler {
 
     // MARK: Inbound
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         partner?.partnerWrite(data)
     }
 
-    func channelReadComplete(context: ChannelHandlerContext) {
+    public func channelReadComplete(context: ChannelHandlerContext) {
         partner?.partnerFlush()
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
+    public func channelInactive(context: ChannelHandlerContext) {
         partner?.partnerCloseFull()
     }
 
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+    public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let event = event as? ChannelEvent, case .inputClosed = event {
             partner?.partnerWriteEOF()
         } else {
@@ -83,12 +83,12 @@ final class GlueHandler: ChannelDuplexHandler {
         }
     }
 
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+    public func errorCaught(context: ChannelHandlerContext, error: any Error) {
         partner?.partnerCloseFull()
         context.close(promise: nil)
     }
 
-    func channelWritabilityChanged(context: ChannelHandlerContext) {
+    public func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable {
             partner?.partnerBecameWritable()
         }
@@ -96,7 +96,7 @@ final class GlueHandler: ChannelDuplexHandler {
 
     // MARK: Outbound
 
-    func read(context: ChannelHandlerContext) {
+    public func read(context: ChannelHandlerContext) {
         if let partner, partner.partnerWritable {
             context.read()
         } else {
