@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import X509
 
 /// Verifies the database's certificate chain ourselves (NIOSSL hands us the presented chain),
