@@ -1,7 +1,5 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
+import NIOCore
 import X509
 
 /// Verifies the database's certificate chain ourselves (NIOSSL hands us the presented chain),
@@ -66,8 +64,7 @@ public struct UpstreamCertificateVerifier: Sendable {
     }
 
     static func isIPAddress(_ text: String) -> Bool {
-        var v4 = in_addr(), v6 = in6_addr()
-        return inet_pton(AF_INET, text, &v4) == 1 || inet_pton(AF_INET6, text, &v6) == 1
+        (try? SocketAddress(ipAddress: text, port: 0)) != nil
     }
 
     private static func format(_ date: Date) -> String {
