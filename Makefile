@@ -6,7 +6,7 @@ SWIFT ?= swift
 PYTHON ?= python3
 # System packages: TLS and the client libraries the built-in clients link against; the
 # servers and clients the integration tests drive join this list as their protocols land.
-APT_PACKAGES := libssl-dev libpq-dev libmariadb-dev util-linux
+APT_PACKAGES := libssl-dev libpq-dev libmariadb-dev util-linux openssl postgresql postgresql-client
 # PyPI packages the python checks and the cross-checks use (import name:pip name).
 PY_MODULES := boto3:boto3 botocore:botocore pytest:pytest awscli:awscli
 
@@ -45,9 +45,9 @@ bench: deps
 	$(SWIFT) build -c release --product dbtunnel-bench
 	$(PYTHON) Benchmarks/bench.py
 
-# Until the tunnel lands: sign a token with demo credentials and show the aws CLI agrees.
+# PostgreSQL + mock RDS endpoint + the tunnel; one query, then the tunnel until Ctrl+C.
 demo: deps build
-	@Scripts/demo-token.sh
+	@Scripts/demo.sh
 
 clean:
 	rm -rf .build bench-results

@@ -1,0 +1,110 @@
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import Synchronization
+
+/// A mock RDS PostgreSQL endpoint: requires TLS with a lab certificate, asks for a cleartext
+/// password and verifies it as an IAM token the way RDS does, then hands the connection to a
+/// real PostgreSQL server (signed in there with `trust`) and relays.
+public final class MockPostgresEndpoint: Sendable {
+    public struct Configuration: Sendable {
+        /// The endpoint's DNS name: what the certificate names and what tokens are signed for.
+        public var hostname: String
+        /// The port tokens are signed for (the advertised port, e.g. 5432).
+        public var advertisedPort: Int
+        public var region: String
+        public var listenHost: String
+        /// 0 picks a free port.
+        public var listenPort: Int
+        /// Server certificate chain and key, PEM.
+        public var certificateChainPEM: String
+        public var privateKeyPEM: String
+        /// When set, clients must present a certificate signed by one of these CAs (PEM).
+        public var clientCAPEM: String?
+        /// The real PostgreSQL server behind the endpoint.
+        public var backendHost: String
+        public var backendPort: Int
+        /// `EnableIAMDatabaseAuthentication`; when false every token is refused.
+        public var iamAuthenticationEnabled: Bool
+
+        public init(
+            hostname: String, advertisedPort: Int = 5432, region: String, listenHost: String = "127.0.0.1", listenPort: Int = 0,
+            certificateChainPEM: String, privateKeyPEM: String, clientCAPEM: String? = nil,
+            backendHost: String = "127.0.0.1", backendPort: Int, iamAuthenticationEnabled: Bool = true
+        ) {
+            self.hostname = hostname
+            self.advertisedPort = advertisedPort
+            self.region = region
+            self.listenHost = listenHost
+            self.listenPort = listenPort
+            self.certificateChainPEM = certificateChainPEM
+            self.privateKeyPEM = privateKeyPEM
+            self.clientCAPEM = clientCAPEM
+            self.backendHost = backendHost
+            self.backendPort = backendPort
+            self.iamAuthenticationEnabled = iamAuthenticationEnabled
+        }
+    }
+
+    /// Decides, after the token verified, whether its principal may connect as the user
+    /// (`rds-db:connect`); the mock-AWS lab plugs its policy engine in here.
+    public typealias Authorizer = @Sendable (RDSTokenVerifier.VerifiedToken) -> Bool
+
+    let configuration: Configuration
+    let verifier: RDSTokenVerifier
+    let authorize: Authorizer
+    let tls: NIOSSLContext
+    let logger: Logger
+    public let statistics = EndpointStatistics()
+    private let group: any EventLoopGroup
+    private let channel = Mutex<(any Channel)?>(nil)
+
+    public init(
+        configuration: Configuration, verifier: RDSTokenVerifier, authorize: @escaping Authorizer = { _ in true },
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger
+    ) throws {
+        self.configuration = configuration
+        self.verifier = verifier
+        self.authorize = authorize
+        self.group = group
+        self.logger = logger
+        var tls = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMBytes(Array(configuration.certificateChainPEM.utf8)).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(configuration.privateKeyPEM.utf8), format: .pem))
+        )
+        tls.minimumTLSVersion = .tlsv12
+        if let clientCAPEM = configuration.clientCAPEM {
+            tls.certificateVerification = .noHostnameVerification
+            tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(clientCAPEM.utf8)))
+        }
+        self.tls = try NIOSSLContext(configuration: tls)
+    }
+
+    @discardableResult
+    public func start() async throws -> Int {
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(MockPostgresSessionHandler(endpoint: self))
+                }
+            }
+            .bind(host: configuration.listenHost, port: configuration.listenPort)
+            .get()
+        self.channel.withLock { $0 = channel }
+        return channel.localAddress!.port!
+    }
+
+    public var port: Int? { channel.withLock { $0?.localAddress?.port } }
+
+    public func close() async throws {
+        let channel = self.channel.withLock { channel in
+            defer { channel = nil }
+            return channel
+        }
+        try await channel?.close()
+    }
+}

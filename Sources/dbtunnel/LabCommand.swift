@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `dbtunnel lab …`: the mock side of the harness.
+struct LabCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lab",
+        abstract: "Run mock AWS database endpoints in front of real database servers.",
+        subcommands: [LabEndpointCommand.self]
+    )
+}
