@@ -87,7 +87,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AWSAuthTests",
-            dependencies: ["AWSAuth"],
+            dependencies: ["AWSAuth", "TestSupport"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

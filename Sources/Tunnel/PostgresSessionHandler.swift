@@ -58,6 +58,17 @@ final class PostgresSessionHandler: ChannelInboundHandler, RemovableChannelHandl
         }
     }
 
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // Half-closure is allowed so the relay can pass it on; before that, a client that stops
+        // sending is gone.
+        if let event = event as? ChannelEvent, case .inputClosed = event {
+            logger.debug("client closed its side before signing in")
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         clientGone = true
         context.fireChannelInactive()

@@ -30,12 +30,10 @@ struct UpstreamConnector: Sendable {
                 }
             }
             .connect(host: configuration.dialHost, port: configuration.dialPort)
-        connect.whenFailure { error in
-            handshake.fail(UpstreamError(connectError: error, configuration: configuration))
-        }
-        return connect.flatMap { channel in
-            handshake.futureResult.map { (channel, $0) }
-        }
+        connect.whenFailure { error in handshake.fail(error) }
+        return connect
+            .flatMapErrorThrowing { error in throw UpstreamError(connectError: error, configuration: configuration) }
+            .flatMap { channel in handshake.futureResult.map { (channel, $0) } }
     }
 }
 

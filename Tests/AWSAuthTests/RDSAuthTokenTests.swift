@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import AWSAuth
 
@@ -100,7 +101,9 @@ struct RDSAuthTokenAWSCLITests {
             "AWS_EC2_METADATA_DISABLED": "true",
         ]
         if let sessionToken = testCase.sessionToken { environment["AWS_SESSION_TOKEN"] = sessionToken }
-        let result = try ProcessRunner.run([
+        environment["PATH"] = ProcessInfo.processInfo.environment["PATH"]
+        environment["HOME"] = NSTemporaryDirectory()
+        let result = try Subprocess.run([
             "aws", "rds", "generate-db-auth-token", "--hostname", testCase.host, "--port", String(testCase.port),
             "--username", testCase.user, "--region", region,
         ], environment: environment)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import NIOSSL
 import Testing
 import X509

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 @testable import AWSAuth
 
 /// A home directory of its own with optional ~/.aws files and an exact environment, so each

@@ -1,0 +1,153 @@
+import AWSAuth
+import DBMocks
+import Foundation
+import NIOCore
+import TestSupport
+import Testing
+@testable import Tunnel
+
+/// What the user sees when the upstream is wrong, and that nothing is relayed then.
+@Suite("PostgreSQL tunnel failures")
+struct PostgresTunnelFailureTests {
+    static let certificateCases: [(CertificateProfile, String)] = [
+        (.legacyCommonName, "x509: certificate relies on legacy Common Name field, use SANs instead"),
+        (.unknownCA, "x509: certificate signed by unknown authority"),
+        (.expired, "x509: certificate has expired or is not yet valid"),
+        (.wrongHost, "x509: certificate is valid for wrong-host.invalid, not mydb.abcdefghijkl.us-east-1.rds.amazonaws.com"),
+    ]
+
+    @Test(arguments: certificateCases)
+    func brokenCertificateGetsItsOwnMessageAndNothingIsRelayed(profile: CertificateProfile, message: String) async throws {
+        let endpoint = try await TunnelLab.endpoint(profile: profile)
+        let (tunnel, port) = try await TunnelLab.tunnel(dialPort: endpoint.port!)
+        defer { Task { try? await tunnel.close(); try? await endpoint.close() } }
+        let result = try await TunnelLab.psql(port: port, ["-c", "select 1"])
+        #expect(!result.succeeded)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(endpoint.statistics.passwordsReceived == 0)
+        #expect(endpoint.statistics.backendSessionsOpened == 0)
+    }
+
+    @Test func verifyCAModeAcceptsAWrongHostnameButNotAnUnknownCA() async throws {
+        let wrongHost = try await TunnelLab.endpoint(profile: .wrongHost)
+        let (tunnel, port) = try await TunnelLab.tunnel(
+            dialPort: wrongHost.port!, tls: UpstreamTLSConfiguration(caFile: TunnelLab.shared.caPath, mode: .verifyCA)
+        )
+        defer { Task { try? await tunnel.close(); try? await wrongHost.close() } }
+        let result = try await TunnelLab.psql(port: port, ["-c", "select 1"])
+        #expect(result.stdout == "1\n", "\(result)")
+
+        let unknownCA = try await TunnelLab.endpoint(profile: .unknownCA)
+        let (strictTunnel, strictPort) = try await TunnelLab.tunnel(
+            dialPort: unknownCA.port!, tls: UpstreamTLSConfiguration(caFile: TunnelLab.shared.caPath, mode: .verifyCA)
+        )
+        defer { Task { try? await strictTunnel.close(); try? await unknownCA.close() } }
+        let refused = try await TunnelLab.psql(port: strictPort, ["-c", "select 1"])
+        #expect(refused.stderr.contains("x509: certificate signed by unknown authority"), "\(refused)")
+    }
+
+    @Test func badTokenShowsThePAMMessageInPsql() async throws {
+        let endpoint = try await TunnelLab.endpoint()
+        let wrongSecret = AWSCredentials(accessKeyID: TunnelLab.credentials.accessKeyID, secretAccessKey: "not-the-secret")
+        let (tunnel, port) = try await TunnelLab.tunnel(dialPort: endpoint.port!, credentials: wrongSecret)
+        defer { Task { try? await tunnel.close(); try? await endpoint.close() } }
+        let result = try await TunnelLab.psql(port: port, ["-c", "select 1"])
+        #expect(!result.succeeded)
+        #expect(result.stderr.contains("FATAL:  PAM authentication failed for user \"alice\""), "\(result.stderr)")
+        #expect(endpoint.statistics.passwordsReceived == 1)
+        #expect(endpoint.statistics.backendSessionsOpened == 0)
+    }
+
+    @Test func iamAuthDisabledOnTheInstanceRefusesEveryToken() async throws {
+        let endpoint = try await TunnelLab.endpoint(iamEnabled: false)
+        let (tunnel, port) = try await TunnelLab.tunnel(dialPort: endpoint.port!)
+        defer { Task { try? await tunnel.close(); try? await endpoint.close() } }
+        let result = try await TunnelLab.psql(port: port, ["-c", "select 1"])
+        #expect(result.stderr.contains("PAM authentication failed for user \"alice\""), "\(result.stderr)")
+    }
+
+    @Test func endpointThatDropsPacketsFailsWithinTheConnectTimeout() async throws {
+        let blackhole = try Blackhole()
+        let (tunnel, port) = try await TunnelLab.tunnel(dialPort: blackhole.port, connectTimeout: .seconds(2))
+        defer { Task { try? await tunnel.close() } }
+        let started = ContinuousClock.now
+        let result = try await TunnelLab.psql(port: port, ["-c", "select 1"])
+        let elapsed = ContinuousClock.now - started
+        #expect(!result.succeeded)
+        #expect(result.stderr.contains("timed out after 2 s connecting to mydb.abcdefghijkl.us-east-1.rds.amazonaws.com:5432"), "\(result.stderr)")
+        #expect(result.stderr.contains("nc -zv 127.0.0.1 \(blackhole.port)"))
+        #expect(elapsed < .seconds(5))
+        #expect(elapsed >= .milliseconds(1900))
+    }
+
+    @Test func endpointThatRefusesFailsAtOnceSayingSo() async throws {
+        let closedPort = try FreePort.next()
+        let (tunnel, port) = try await TunnelLab.tunnel(dialPort: closedPort, connectTimeout: .seconds(5))
+        defer { Task { try? await tunnel.close() } }
+        let started = ContinuousClock.now
+        let result = try await TunnelLab.psql(port: port, ["-c", "select 1"])
+        #expect(result.stderr.contains("connection refused"), "\(result.stderr)")
+        #expect(ContinuousClock.now - started < .seconds(2))
+    }
+
+    static let garbage: [(String, [UInt8])] = [
+        ("random bytes", (0..<64).map { _ in UInt8.random(in: 0...255) }),
+        ("HTTP request", Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8)),
+        ("oversized length prefix", [0x7F, 0xFF, 0xFF, 0xFF, 0x00, 0x03, 0x00, 0x00]),
+        ("length below minimum", [0x00, 0x00, 0x00, 0x02]),
+        ("unknown protocol version", [0, 0, 0, 8, 0x00, 0x09, 0x00, 0x00]),
+    ]
+
+    @Test(arguments: garbage)
+    func garbageOnTheListenerClosesThatConnectionOnly(name: String, bytes: [UInt8]) async throws {
+        let endpoint = try await TunnelLab.endpoint()
+        let (tunnel, port) = try await TunnelLab.tunnel(dialPort: endpoint.port!)
+        defer { Task { try? await tunnel.close(); try? await endpoint.close() } }
+        let reply = try await blocking { try RawSocket.exchange(port: port, send: bytes) }
+        #expect(reply.closed, "\(name): the tunnel kept the connection open")
+        #expect(endpoint.statistics.connectionsAccepted == 0, "\(name) reached the upstream")
+        let after = try await TunnelLab.psql(port: port, ["-c", "select 1"])
+        #expect(after.stdout == "1\n", "\(name): the listener stopped serving: \(after)")
+    }
+
+    @Test func truncatedStartupPacketThenEOFClosesThatConnectionOnly() async throws {
+        let endpoint = try await TunnelLab.endpoint()
+        let (tunnel, port) = try await TunnelLab.tunnel(dialPort: endpoint.port!)
+        defer { Task { try? await tunnel.close(); try? await endpoint.close() } }
+        // Promises 40 bytes, sends 12, then closes its side.
+        let reply = try await blocking { try RawSocket.exchange(port: port, send: [0, 0, 0, 40, 0x00, 0x03, 0x00, 0x00, 0x75, 0x73, 0x65, 0x72], shutdownWrite: true) }
+        #expect(reply.closed)
+        #expect(reply.bytes.isEmpty)
+        let after = try await TunnelLab.psql(port: port, ["-c", "select 1"])
+        #expect(after.stdout == "1\n")
+    }
+}
+
+/// A TCP listener whose accept queue is full, so further SYNs are dropped: what a security
+/// group that drops packets looks like to a client (a timeout, not a refusal), on loopback.
+final class Blackhole {
+    let port: Int
+    private var descriptors: [Int32] = []
+
+    init() throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) } }
+        listen(listener, 0)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
+        port = Int(UInt16(bigEndian: address.sin_port))
+        descriptors.append(listener)
+        // Fill the accept queue (backlog 0 holds one; a couple more to be sure) and never accept.
+        for _ in 0..<3 {
+            let filler = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+            _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(filler, $0, length) } }
+            descriptors.append(filler)
+        }
+        usleep(200_000)
+    }
+
+    deinit { descriptors.forEach { close($0) } }
+}
