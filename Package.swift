@@ -103,7 +103,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TunnelTests",
-            dependencies: ["Tunnel", "DBMocks", "TestSupport", "AWSAuth", "PostgresWire", "CLibPQ", nioCore, nioPosix, nioSSL, x509, logging],
+            dependencies: ["Tunnel", "DBMocks", "TestSupport", "AWSAuth", "PostgresWire", "CLibPQ", nioCore, nioPosix, nioSSL, x509, swiftASN1, logging],
             swiftSettings: swiftSettings
         ),
     ],
