@@ -63,6 +63,13 @@ let package = Package(
             path: "Mocks/DBMocks",
             swiftSettings: swiftSettings
         ),
+        // Mock AWS: STS, IAM (policy engine), RDS, Secrets Manager, Redshift Serverless, IMDS, ECS.
+        .target(
+            name: "AWSMocks",
+            dependencies: ["AWSAuth"],
+            path: "Mocks/AWSMocks",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "dbtunnel",
             dependencies: [
@@ -99,6 +106,11 @@ let package = Package(
         .testTarget(
             name: "DBMocksTests",
             dependencies: ["DBMocks", "TestSupport", "AWSAuth", x509, nioCore, nioPosix, nioSSL],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AWSMocksTests",
+            dependencies: ["AWSMocks", "AWSAuth", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
