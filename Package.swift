@@ -31,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // SigV4, credentials and the provider chain, RDS IAM tokens, endpoint parsing.
@@ -66,7 +68,11 @@ let package = Package(
         // Mock AWS: STS, IAM (policy engine), RDS, Secrets Manager, Redshift Serverless, IMDS, ECS.
         .target(
             name: "AWSMocks",
-            dependencies: ["AWSAuth"],
+            dependencies: [
+                "AWSAuth", logging, nioCore, .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             path: "Mocks/AWSMocks",
             swiftSettings: swiftSettings
         ),
@@ -110,7 +116,11 @@ let package = Package(
         ),
         .testTarget(
             name: "AWSMocksTests",
-            dependencies: ["AWSMocks", "AWSAuth", "TestSupport"],
+            dependencies: [
+                "AWSMocks", "AWSAuth", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -125,7 +125,9 @@ public struct SigV4Signer: Sendable {
         "\(amzDate.day)/\(region)/\(service)/aws4_request"
     }
 
-    func sign(
+    /// The algorithm itself, for verifiers that recompute a signature from what a client sent:
+    /// exactly `headers` are signed.
+    package func sign(
         method: String, path: String, query: [(name: String, value: String)],
         headers: [(name: String, value: String)], payloadHash: String, amzDate: AmzDate
     ) -> Signature {
