@@ -10,7 +10,7 @@ APT_PACKAGES := libssl-dev libpq-dev libmariadb-dev util-linux openssl postgresq
 # PyPI packages the python checks and the cross-checks use (import name:pip name).
 PY_MODULES := boto3:boto3 botocore:botocore pytest:pytest awscli:awscli
 
-.PHONY: deps build test test-swift test-python bench demo clean
+.PHONY: deps build test test-swift test-python bench bench-pg demo clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -44,6 +44,12 @@ test-python:
 bench: deps
 	$(SWIFT) build -c release --product dbtunnel-bench
 	$(PYTHON) Benchmarks/bench.py
+
+# PostgreSQL through dbtunnel against direct TLS and stunnel (needs stunnel4): bench-results/postgres.md.
+# BENCH_PG_ROUNDS (5) and BENCH_PG_SECONDS (5) set the length.
+bench-pg: deps
+	$(SWIFT) build -c release --product dbtunnel
+	$(PYTHON) Benchmarks/pg_bench.py
 
 # PostgreSQL + mock RDS endpoint + the tunnel; one query, then the tunnel until Ctrl+C.
 demo: deps build
