@@ -6,7 +6,7 @@ SWIFT ?= swift
 PYTHON ?= python3
 # System packages: TLS and the client libraries the built-in clients link against; the
 # servers and clients the integration tests drive join this list as their protocols land.
-APT_PACKAGES := libssl-dev libpq-dev libmariadb-dev util-linux openssl postgresql postgresql-client
+APT_PACKAGES := libssl-dev libpq-dev libmariadb-dev util-linux openssl postgresql postgresql-client stunnel4
 # PyPI packages the python checks and the cross-checks use (import name:pip name).
 PY_MODULES := boto3:boto3 botocore:botocore pytest:pytest awscli:awscli
 
@@ -43,7 +43,9 @@ test-python:
 
 bench: deps
 	$(SWIFT) build -c release --product dbtunnel-bench
+	$(SWIFT) build -c release --product dbtunnel
 	$(PYTHON) Benchmarks/bench.py
+	$(PYTHON) Benchmarks/pg_bench.py
 
 # PostgreSQL through dbtunnel against direct TLS and stunnel (needs stunnel4): bench-results/postgres.md.
 # BENCH_PG_ROUNDS (5) and BENCH_PG_SECONDS (5) set the length.
