@@ -89,3 +89,11 @@ public final class MockAWSWorld: Sendable {
         return String((0..<40).map { _ in alphabet.randomElement()! })
     }
 }
+
+extension MockAWSWorld {
+    /// Whether the caller's identity policies (inline, group, managed; boundary) allow the call.
+    /// Replaced by the policy engine's evaluation when it lands; until then: allow.
+    func isAllowed(_ caller: MockPrincipal, action: String, resource: String, context: [String: [String]]) -> Bool {
+        true
+    }
+}
