@@ -79,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "dbtunnel",
             dependencies: [
-                "AWSAuth", "Tunnel", "DBMocks", logging,
+                "AWSAuth", "Tunnel", "DBMocks", "AWSMocks", logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
