@@ -76,10 +76,17 @@ let package = Package(
             path: "Mocks/AWSMocks",
             swiftSettings: swiftSettings
         ),
+        // The lab: real backends (PostgreSQL) and processes, the lab file, mock AWS and endpoints together.
+        .target(
+            name: "Lab",
+            dependencies: ["AWSMocks", "DBMocks", logging],
+            path: "Mocks/Lab",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "dbtunnel",
             dependencies: [
-                "AWSAuth", "Tunnel", "DBMocks", logging,
+                "AWSAuth", "Tunnel", "DBMocks", "AWSMocks", "Lab", logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -94,7 +101,7 @@ let package = Package(
         // Shared by the test targets: real PostgreSQL servers in temp dirs, libpq, processes.
         .target(
             name: "TestSupport",
-            dependencies: ["CLibPQ"],
+            dependencies: ["CLibPQ", "Lab"],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
