@@ -33,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // SigV4, credentials and the provider chain, RDS IAM tokens, endpoint parsing.
@@ -79,7 +80,7 @@ let package = Package(
         // The lab: real backends (PostgreSQL) and processes, the lab file, mock AWS and endpoints together.
         .target(
             name: "Lab",
-            dependencies: ["AWSMocks", "DBMocks", logging],
+            dependencies: ["AWSMocks", "DBMocks", logging, .product(name: "Yams", package: "Yams")],
             path: "Mocks/Lab",
             swiftSettings: swiftSettings
         ),
@@ -128,6 +129,11 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LabTests",
+            dependencies: ["Lab", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
