@@ -5,6 +5,6 @@ struct LabCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lab",
         abstract: "Run mock AWS database endpoints in front of real database servers.",
-        subcommands: [LabUpCommand.self, LabEnvCommand.self, LabDownCommand.self, LabEndpointCommand.self]
+        subcommands: [LabUpCommand.self, LabEnvCommand.self, LabDownCommand.self]
     )
 }
