@@ -33,12 +33,17 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // SigV4, credentials and the provider chain, RDS IAM tokens, endpoint parsing.
         .target(
             name: "AWSAuth",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: swiftSettings
         ),
         // PostgreSQL wire messages and handshake state machines; no I/O.
@@ -76,10 +81,17 @@ let package = Package(
             path: "Mocks/AWSMocks",
             swiftSettings: swiftSettings
         ),
+        // The lab: real backends (PostgreSQL) and processes, the lab file, mock AWS and endpoints together.
+        .target(
+            name: "Lab",
+            dependencies: ["AWSMocks", "DBMocks", logging, .product(name: "Yams", package: "Yams")],
+            path: "Mocks/Lab",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "dbtunnel",
             dependencies: [
-                "AWSAuth", "Tunnel", "DBMocks", "AWSMocks", logging,
+                "AWSAuth", "Tunnel", "DBMocks", "AWSMocks", "Lab", logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -94,7 +106,7 @@ let package = Package(
         // Shared by the test targets: real PostgreSQL servers in temp dirs, libpq, processes.
         .target(
             name: "TestSupport",
-            dependencies: ["CLibPQ"],
+            dependencies: ["CLibPQ", "Lab"],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
@@ -121,6 +133,11 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LabTests",
+            dependencies: ["Lab", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -5,6 +5,6 @@ struct LabCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lab",
         abstract: "Run mock AWS database endpoints in front of real database servers.",
-        subcommands: [LabEndpointCommand.self, LabAWSCommand.self]
+        subcommands: [LabUpCommand.self, LabEnvCommand.self, LabDownCommand.self, LabAWSCommand.self]
     )
 }

@@ -37,6 +37,12 @@ struct ProxyDBCommand: AsyncParsableCommand {
     @Option(help: "AWS profile (default: AWS_PROFILE, then default).")
     var profile: String?
 
+    @Option(name: .customLong("assume-role-arn"), help: "Assume this role after finding the ambient credentials (at most two hops with a profile role_arn).")
+    var assumeRoleARN: String?
+
+    @Option(name: .customLong("external-id"), help: "ExternalId for --assume-role-arn (first hop only).")
+    var externalID: String?
+
     @Option(help: "How to sign in: rds-iam (redshift-serverless is coming).")
     var auth: String = "rds-iam"
 
@@ -68,6 +74,9 @@ struct ProxyDBCommand: AsyncParsableCommand {
         guard databaseProtocol == "postgres" else {
             throw ValidationError("--protocol \(databaseProtocol): only postgres is supported in this build")
         }
+        if externalID != nil, assumeRoleARN == nil {
+            throw ValidationError("--external-id needs --assume-role-arn")
+        }
         guard auth == "rds-iam" else { throw ValidationError("--auth \(auth): only rds-iam is supported in this build") }
         guard UpstreamCertificateVerifier.Mode(rawValue: tlsMode) != nil else {
             throw ValidationError("--tls-mode must be verify-full or verify-ca")
@@ -95,7 +104,12 @@ struct ProxyDBCommand: AsyncParsableCommand {
 
         // Fail now, not at the first connection, when there are no credentials.
         let environment = CredentialEnvironment.current, profile = self.profile
-        let chain = CredentialProviderChain.standard()
+        let ambient = CredentialProviderChain.standard(network: .live())
+        let chain = assumeRoleARN.map { role in
+            CredentialProviderChain([
+                AssumeRoleProvider.chained(source: ambient, roleARN: role, externalID: externalID, sessionName: "dbtunnel")
+            ])
+        } ?? ambient
         let resolve: @Sendable () async throws -> AWSCredentials = {
             try await chain.credentials(try CredentialContext.make(environment: environment, profile: profile))
         }

@@ -31,7 +31,7 @@ struct TokenCommand: AsyncParsableCommand {
     func run() async throws {
         let target = try DatabaseTarget.resolve(uri: uri, region: region)
         let context = try CredentialContext.make(environment: .current, profile: profile)
-        let credentials = try await CredentialProviderChain.standard().credentials(context)
+        let credentials = try await CredentialProviderChain.standard(network: .live()).credentials(context)
         print(RDSAuthToken.generate(
             host: target.host, port: target.port, user: dbUser, region: target.region, credentials: credentials
         ))

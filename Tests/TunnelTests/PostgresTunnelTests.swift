@@ -9,7 +9,9 @@ import Testing
 
 /// The tunnel end to end with real clients: psql, pgbench, libpq → tunnel → mock RDS
 /// endpoint (TLS, IAM token verification) → a real PostgreSQL.
-@Suite("PostgreSQL tunnel with real clients")
+// Serialized: the load tests (pgbench, 100 MB COPY, 200 sessions) must not overlap the timed
+// cancel tests on a 2-core machine.
+@Suite("PostgreSQL tunnel with real clients", .serialized)
 struct PostgresTunnelTests {
     @Test func psqlRunsQueriesAsTheClientsUserWithItsApplicationName() async throws {
         let endpoint = try await TunnelLab.endpoint()

@@ -100,6 +100,8 @@ struct Dispatcher: Sendable {
             let name = field.name.canonicalName
             headers[name] = headers[name].map { $0 + "," + field.value } ?? field.value
         }
+        // swift-http-types keeps Host as the request's authority, not as a header field.
+        if headers["host"] == nil, let authority = request.head.authority { headers["host"] = authority }
         let signed = SigV4RequestVerifier.SignedRequest(
             method: request.method.rawValue, path: request.uri.path, query: request.uri.query, headers: headers, body: body
         )

@@ -25,6 +25,10 @@ public struct STSService: MockAWSService {
                 result: "<UserId>\(WireFormat.escape(userID))</UserId><Account>\(caller.accountID)</Account><Arn>\(WireFormat.escape(caller.arn))</Arn>",
                 requestID: call.requestID
             )
+        case "AssumeRole":
+            return try assumeRole(call)
+        case "AssumeRoleWithWebIdentity":
+            return try assumeRoleWithWebIdentity(call)
         default:
             throw .invalidAction(call.action)
         }

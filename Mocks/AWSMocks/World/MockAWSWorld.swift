@@ -16,10 +16,13 @@ public final class MockAWSWorld: Sendable {
     private let iam: Mutex<IAMState>
     private let initialIAM: IAMState
     private let clockOffset = Mutex<TimeInterval>(0)
+    /// The lab's OpenID Connect provider, for AssumeRoleWithWebIdentity.
+    public let oidcProvider: MockOIDCProvider?
 
-    public init(iam: IAMState = IAMState()) {
+    public init(iam: IAMState = IAMState(), oidcProvider: MockOIDCProvider? = nil) {
         self.iam = Mutex(iam)
         initialIAM = iam
+        self.oidcProvider = oidcProvider
     }
 
     /// The mock's time: the real clock plus what scenarios advanced it by.
@@ -87,13 +90,5 @@ public final class MockAWSWorld: Sendable {
     static func randomSecret() -> String {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
         return String((0..<40).map { _ in alphabet.randomElement()! })
-    }
-}
-
-extension MockAWSWorld {
-    /// Whether the caller's identity policies (inline, group, managed; boundary) allow the call.
-    /// Replaced by the policy engine's evaluation when it lands; until then: allow.
-    func isAllowed(_ caller: MockPrincipal, action: String, resource: String, context: [String: [String]]) -> Bool {
-        true
     }
 }

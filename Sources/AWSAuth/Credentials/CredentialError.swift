@@ -20,6 +20,12 @@ public struct CredentialError: Error, Sendable, Equatable, CustomStringConvertib
         public static let credentialProcessFailed = Code(name: "CredentialProcessFailed")
         /// A provider is configured but this build cannot run it yet.
         public static let unsupportedProvider = Code(name: "UnsupportedProvider")
+        /// A configured remote source (STS, the container endpoint, IMDS) did not hand out
+        /// credentials (botocore's `CredentialRetrievalError`); `underlying` has the cause.
+        public static let credentialRetrieval = Code(name: "CredentialRetrievalError")
+        /// An environment variable or setting has a value that cannot be used (a container
+        /// credentials URL on a host that is not allowed, a token with a line break).
+        public static let invalidConfiguration = Code(name: "InvalidConfiguration")
     }
 
     public let code: Code
@@ -29,12 +35,21 @@ public struct CredentialError: Error, Sendable, Equatable, CustomStringConvertib
     public let message: String
     /// For `noCredentialProviders`: what each provider looked at and why it gave nothing.
     public let attempts: [String]
+    /// The error behind this one (an `STSError`, an `AWSHTTPTransportError`), kept for callers
+    /// that react to it; its text is already in `message`.
+    public let underlying: (any Error)?
 
-    public init(code: Code, source: String, message: String, attempts: [String] = []) {
+    public init(code: Code, source: String, message: String, attempts: [String] = [], underlying: (any Error)? = nil) {
         self.code = code
         self.source = source
         self.message = message
         self.attempts = attempts
+        self.underlying = underlying
+    }
+
+    /// Equal when they say the same thing; `underlying` is not compared.
+    public static func == (lhs: CredentialError, rhs: CredentialError) -> Bool {
+        lhs.code == rhs.code && lhs.source == rhs.source && lhs.message == rhs.message && lhs.attempts == rhs.attempts
     }
 
     public var description: String {

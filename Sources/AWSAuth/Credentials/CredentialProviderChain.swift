@@ -3,9 +3,10 @@
 /// env → profile `role_arn` → web identity → shared credentials file → `credential_process`
 /// → config file → ECS container → EC2 instance metadata.
 ///
-/// The four network providers are slots (`NetworkCredentialProviders`): the STS, ECS and IMDS
-/// clients plug in there. A slot left empty still reports whether its source is configured,
-/// and fails loudly if it is, instead of letting a later provider hand out other credentials.
+/// The four network providers are slots (`NetworkCredentialProviders`): `.live()` fills them
+/// with the STS, container and IMDS providers. A slot left empty (the default, so tests never
+/// reach the network) still reports whether its source is configured, and fails loudly if it
+/// is, instead of letting a later provider hand out other credentials.
 public struct CredentialProviderChain: CredentialProvider {
     public let name = "chain"
     public let providers: [any CredentialProvider]
@@ -14,7 +15,7 @@ public struct CredentialProviderChain: CredentialProvider {
         self.providers = providers
     }
 
-    /// The chain the AWS CLI uses.
+    /// The chain the AWS CLI uses; pass `network: .live()` for its network providers.
     public static func standard(network: NetworkCredentialProviders = NetworkCredentialProviders()) -> CredentialProviderChain {
         CredentialProviderChain([
             EnvironmentCredentialProvider(),

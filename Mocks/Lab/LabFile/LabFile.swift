@@ -1,0 +1,103 @@
+import AWSAuth
+import DBMocks
+import Foundation
+
+/// A lab: one YAML file describing a small AWS world and the databases in it.
+/// See `Mocks/labs/default.yaml` for every key in use.
+public struct LabFile: Sendable, Equatable {
+    public struct Account: Sendable, Equatable {
+        public var id: String
+        public var users: [User] = []
+        public var roles: [Role] = []
+        public var groups: [Group] = []
+        /// Customer managed policies: name → document (ARN `arn:aws:iam::<id>:policy/<name>`).
+        public var managedPolicies: [String: String] = [:]
+    }
+
+    public struct AccessKey: Sendable, Equatable {
+        public var id: String
+        public var secret: String
+    }
+
+    public struct User: Sendable, Equatable {
+        public var name: String
+        public var accessKeys: [AccessKey] = []
+        public var policies: [String: String] = [:]
+        public var managedPolicies: [String] = []
+        public var groups: [String] = []
+        public var permissionsBoundary: String?
+    }
+
+    public struct Role: Sendable, Equatable {
+        public var name: String
+        public var trust: String
+        public var policies: [String: String] = [:]
+        public var managedPolicies: [String] = []
+        public var permissionsBoundary: String?
+        public var maxSessionDuration = 3600
+    }
+
+    public struct Group: Sendable, Equatable {
+        public var name: String
+        public var policies: [String: String] = [:]
+        public var managedPolicies: [String] = []
+    }
+
+    public struct Backend: Sendable, Equatable {
+        public enum Engine: String, Sendable, Equatable { case postgres }
+        public var name: String
+        public var engine: Engine
+        /// Database roles (login) created in the backend.
+        public var users: [String] = []
+        public var databases: [String] = []
+    }
+
+    public struct Database: Sendable, Equatable {
+        public enum Kind: String, Sendable, Equatable, CaseIterable {
+            case rdsInstance = "rds-instance"
+            case auroraCluster = "aurora-cluster"
+            case rdsProxy = "rds-proxy"
+        }
+        public var identifier: String
+        public var kind: Kind
+        public var account: String
+        public var region: String
+        public var hostname: String
+        public var port: Int
+        public var resourceID: String
+        public var iamAuth: Bool
+        public var certificate: CertificateProfile
+        public var backend: String
+        public var requireClientCertificate: Bool
+    }
+
+    public struct InstanceMetadata: Sendable, Equatable {
+        public var mode: String = "normal"
+        public var role: String?
+    }
+
+    public struct ContainerCredentials: Sendable, Equatable {
+        public var role: String
+        public var token: String?
+    }
+
+    public var name: String
+    public var region: String
+    public var accounts: [Account]
+    public var backends: [Backend]
+    public var databases: [Database]
+    public var instanceMetadata: InstanceMetadata?
+    public var containerCredentials: ContainerCredentials?
+
+    /// Reads and checks a lab file; any problem is a `LabFileError` with file and line.
+    public static func load(path: String) throws(LabFileError) -> LabFile {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw LabFileError(file: path, line: 0, column: 0, message: "cannot read the lab file")
+        }
+        return try parse(text, file: path)
+    }
+
+    public static func parse(_ text: String, file: String) throws(LabFileError) -> LabFile {
+        try LabFileParser(root: YAMLReader.parse(text, file: file)).parse()
+    }
+}
