@@ -22,7 +22,7 @@ struct LabAWSCommand: AsyncParsableCommand {
                 "groups": [{"name": "dev", "policies": {}}],
                 "managedPolicies": [{"arn": "arn:aws:iam::111111111111:policy/x", "document": {POLICY}}],
                 "rds": {
-                  "instances": [{"id": "mydb", "engine": "postgres", "iamAuth": true, "address": "HOST",
+                  "instances": [{"id": "mydb", "engine": "postgres", "iamAuth": true, "address": "HOST", "resourceId": "db-...",
                                  "port": 5432, "cluster": "CLUSTER-ID", "tags": {"KEY": "VALUE"}}],
                   "clusters": [{"id": "aurora", "engine": "aurora-postgresql", "members": ["aurora-1"],
                                 "iamAuth": true, "endpoint": "HOST", "readerEndpoint": "HOST"}],

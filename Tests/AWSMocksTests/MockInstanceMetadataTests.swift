@@ -59,6 +59,13 @@ struct MockInstanceMetadataTests {
         }
     }
 
+    @Test func modesAcceptTheLabFileSpelling() {
+        #expect(MockInstanceMetadata.Mode(name: "hop-limit-1") == .hopLimit1)
+        #expect(MockInstanceMetadata.Mode(name: "v1-disabled") == .v1Disabled)
+        #expect(MockInstanceMetadata.Mode(name: "noRole") == .noRole)
+        #expect(MockInstanceMetadata.Mode(name: "fast") == nil)
+    }
+
     @Test func containerCredentialsNeedTheToken() async throws {
         let lab = try TestLab()
         try await withRoutes(lab) { client in

@@ -55,6 +55,11 @@ def test_imds_normal_gives_credentials_the_mock_honours(lab):
     assert identity["Arn"].startswith(f"arn:aws:sts::{ACCOUNT}:assumed-role/ec2-role/i-")
     redshift = client_with(lab, credentials, "redshift-serverless").get_credentials(workgroupName="analytics")
     assert redshift["dbUser"] == "IAMR:ec2-role"
+    with pytest.raises(ClientError) as raised:  # the role's policies allow connecting, not describing
+        client_with(lab, credentials, "rds").describe_db_instances()
+    error = raised.value.response["Error"]
+    assert (error["Code"], raised.value.response["ResponseMetadata"]["HTTPStatusCode"]) == ("AccessDenied", 403)
+    assert error["Message"].endswith(f"is not authorized to perform: rds:DescribeDBInstances on resource: arn:aws:rds:{REGION}:{ACCOUNT}:db:*")
     assert fetch(lab)["access_key"] == credentials["access_key"]  # the same until close to expiry
     # Past their expiry on the mock's clock, the mock refuses them.
     assert admin(lab, "clock", {"advanceSeconds": 6 * 3600 + 60})[0] == 200

@@ -125,10 +125,13 @@ def test_rds_modify_iam_authentication(aws):
 
 
 def test_rds_through_the_aws_cli(env):
-    result = cli(env, "rds", "describe-db-instances", "--filters", "Name=engine,Values=postgres")
+    # aws CLI v1 pins rds in us-east-1 to https://rds.amazonaws.com (its SSL common-name override)
+    # unless --endpoint-url is given, ignoring AWS_ENDPOINT_URL: pass the lab's URL explicitly.
+    endpoint = ["--endpoint-url", env["AWS_ENDPOINT_URL"]]
+    result = cli(env, "rds", "describe-db-instances", "--filters", "Name=engine,Values=postgres", *endpoint)
     assert result.returncode == 0, result.stderr
     assert [db["DBInstanceIdentifier"] for db in json.loads(result.stdout)["DBInstances"]] == ["orders"]
-    missing = cli(env, "rds", "describe-db-instances", "--db-instance-identifier", "nope")
+    missing = cli(env, "rds", "describe-db-instances", "--db-instance-identifier", "nope", *endpoint)
     assert missing.returncode != 0
     assert "An error occurred (DBInstanceNotFound) when calling the DescribeDBInstances operation: DBInstance nope not found." in missing.stderr
 

@@ -37,7 +37,7 @@ public final class MockAWSLab: Sendable {
             STSService(world: world),
             RDSService(world: world, store: rds, region: region),
             SecretsManagerService(world: world, store: secrets, region: region),
-            RedshiftServerlessService(world: world, store: redshiftServerless),
+            RedshiftServerlessService(world: world, store: redshiftServerless, region: region),
         ]
     }
 

@@ -63,7 +63,7 @@ extension MockAWSSeed {
                 engine: instance.engine ?? "postgres", engineVersion: instance.engineVersion, instanceClass: instance.instanceClass ?? "db.t3.micro",
                 status: instance.status ?? "available", masterUsername: instance.masterUsername ?? "postgres", databaseName: instance.dbName,
                 address: instance.address, port: instance.port, iamDatabaseAuthenticationEnabled: instance.iamAuth ?? true,
-                clusterIdentifier: instance.cluster, tags: tags(instance.tags)
+                clusterIdentifier: instance.cluster, resourceID: instance.resourceId, tags: tags(instance.tags)
             ))
         }
         for cluster in rds?.clusters ?? [] {
@@ -78,7 +78,7 @@ extension MockAWSSeed {
                 engine: cluster.engine ?? "aurora-postgresql", engineVersion: cluster.engineVersion, status: cluster.status ?? "available",
                 masterUsername: cluster.masterUsername ?? "postgres", databaseName: cluster.dbName, endpoint: cluster.endpoint,
                 readerEndpoint: cluster.readerEndpoint, port: cluster.port, members: members,
-                iamDatabaseAuthenticationEnabled: cluster.iamAuth ?? true, tags: tags(cluster.tags)
+                iamDatabaseAuthenticationEnabled: cluster.iamAuth ?? true, resourceID: cluster.resourceId, tags: tags(cluster.tags)
             ))
         }
         for instance in state.instances {

@@ -71,6 +71,7 @@ public struct MockAWSSeed: Decodable, Sendable {
         let port: Int?
         let iamAuth: Bool?
         let cluster: String?
+        let resourceId: String?
         let tags: [String: String]?
     }
 
@@ -88,6 +89,7 @@ public struct MockAWSSeed: Decodable, Sendable {
         let port: Int?
         let members: [String]?
         let iamAuth: Bool?
+        let resourceId: String?
         let tags: [String: String]?
     }
 

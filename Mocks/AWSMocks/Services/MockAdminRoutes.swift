@@ -44,7 +44,7 @@ struct MockAdminRoutes: MockHTTPRoutes {
     func updateIMDS(_ update: IMDSUpdate) throws(AWSServiceError) -> [String: Any] {
         var mode: MockInstanceMetadata.Mode?
         if let name = update.mode {
-            guard let parsed = MockInstanceMetadata.Mode(rawValue: name) else {
+            guard let parsed = MockInstanceMetadata.Mode(name: name) else {
                 throw .validation("mode must be one of \(MockInstanceMetadata.Mode.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             mode = parsed

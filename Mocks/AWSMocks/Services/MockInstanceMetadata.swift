@@ -17,6 +17,12 @@ public final class MockInstanceMetadata: MockHTTPRoutes, Sendable {
         case noRole
         /// Every answer comes `delay` late.
         case slow
+
+        /// The raw value or the lab file's spelling (`hop-limit-1`, `v1-disabled`, `no-role`).
+        public init?(name: String) {
+            let compact = name.split(separator: "-").enumerated().map { $0 == 0 ? String($1) : $1.prefix(1).uppercased() + $1.dropFirst() }.joined()
+            self.init(rawValue: compact)
+        }
     }
 
     public struct Configuration: Sendable, Equatable {
@@ -145,7 +151,11 @@ public final class MockInstanceMetadata: MockHTTPRoutes, Sendable {
     /// no longer knows it (after a reset).
     func credentials(roleARN: String) -> Response {
         guard let role = world.role(arn: roleARN) else {
-            return HTTPReply.json(.ok, ["Code": "AssumeRoleUnauthorizedAccess", "Message": "EC2 cannot assume the role \(Self.roleName(roleARN)).", "LastUpdated": WireFormat.timestamp(world.now)])
+            // IMDS answers 200 with an error Code when the instance profile's role is unusable.
+            return HTTPReply.json(.ok, [
+                "Code": "AssumeRoleUnauthorizedAccess", "Message": "EC2 cannot assume the role \(Self.roleName(roleARN)).",
+                "LastUpdated": WireFormat.timestamp(world.now),
+            ])
         }
         let now = world.now
         let current = state.withLock { $0.session }

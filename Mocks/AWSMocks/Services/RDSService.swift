@@ -18,7 +18,8 @@ public struct RDSService: MockAWSService {
         self.region = region
     }
 
-    /// The ARN a missing resource would have: `arn:aws:rds:<region>:<account>:<type>:<name>`.
+    /// The ARN a missing resource would have: `arn:aws:rds:<region>:<account>:<type>:<name>`;
+    /// with name `*`, what a listing is authorized against.
     func missingARN(_ type: String, _ name: String, _ caller: MockPrincipal) -> String {
         name.hasPrefix("arn:") ? name : "arn:aws:rds:\(region):\(caller.accountID):\(type):\(name)"
     }
@@ -50,7 +51,7 @@ public struct RDSService: MockAWSService {
             try world.requireAllowed(caller, action: "rds:DescribeDBInstances", resource: found.arn)
             instances = [found]
         } else {
-            try world.requireAllowed(caller, action: "rds:DescribeDBInstances", resource: "*")
+            try world.requireAllowed(caller, action: "rds:DescribeDBInstances", resource: missingARN("db", "*", caller))
         }
         for filter in call.filters() {
             let values = Set(filter.values.map { $0.lowercased() })
@@ -84,7 +85,7 @@ public struct RDSService: MockAWSService {
             try world.requireAllowed(caller, action: "rds:DescribeDBClusters", resource: found.arn)
             clusters = [found]
         } else {
-            try world.requireAllowed(caller, action: "rds:DescribeDBClusters", resource: "*")
+            try world.requireAllowed(caller, action: "rds:DescribeDBClusters", resource: missingARN("cluster", "*", caller))
         }
         for filter in call.filters() {
             let values = Set(filter.values.map { $0.lowercased() })
@@ -108,13 +109,13 @@ public struct RDSService: MockAWSService {
         var proxies = store.proxies(accountID: caller.accountID)
         if let name = call.parameters["DBProxyName"] {
             guard let found = store.proxy(name, accountID: caller.accountID) else {
-                try world.requireAllowed(caller, action: "rds:DescribeDBProxies", resource: "*")
+                try world.requireAllowed(caller, action: "rds:DescribeDBProxies", resource: missingARN("db-proxy", "*", caller))
                 throw .dbProxyNotFound(name)
             }
             try world.requireAllowed(caller, action: "rds:DescribeDBProxies", resource: found.arn)
             proxies = [found]
         } else {
-            try world.requireAllowed(caller, action: "rds:DescribeDBProxies", resource: "*")
+            try world.requireAllowed(caller, action: "rds:DescribeDBProxies", resource: missingARN("db-proxy", "*", caller))
         }
         let (page, marker) = try Self.paginate(proxies, key: \.name, call: call)
         return QueryXML.list("DBProxies", rendered: page.map(RDSXML.proxy)) + QueryXML.element("Marker", marker)
@@ -124,19 +125,19 @@ public struct RDSService: MockAWSService {
         if let filter = call.filters().first { throw .invalidParameterValue("Unrecognized filter name: \(filter.name)") }
         let proxyName = call.parameters["DBProxyName"]
         if let proxyName, store.proxy(proxyName, accountID: caller.accountID) == nil {
-            try world.requireAllowed(caller, action: "rds:DescribeDBProxyEndpoints", resource: "*")
+            try world.requireAllowed(caller, action: "rds:DescribeDBProxyEndpoints", resource: missingARN("db-proxy-endpoint", "*", caller))
             throw .dbProxyNotFound(proxyName)
         }
         var endpoints = store.proxyEndpoints(proxyName: proxyName, accountID: caller.accountID)
         if let endpointName = call.parameters["DBProxyEndpointName"] {
             endpoints = endpoints.filter { $0.name == endpointName }
             guard let found = endpoints.first else {
-                try world.requireAllowed(caller, action: "rds:DescribeDBProxyEndpoints", resource: "*")
+                try world.requireAllowed(caller, action: "rds:DescribeDBProxyEndpoints", resource: missingARN("db-proxy-endpoint", "*", caller))
                 throw .dbProxyEndpointNotFound(endpointName)
             }
             try world.requireAllowed(caller, action: "rds:DescribeDBProxyEndpoints", resource: found.arn)
         } else {
-            try world.requireAllowed(caller, action: "rds:DescribeDBProxyEndpoints", resource: "*")
+            try world.requireAllowed(caller, action: "rds:DescribeDBProxyEndpoints", resource: missingARN("db-proxy-endpoint", "*", caller))
         }
         let (page, marker) = try Self.paginate(endpoints, key: { "\($0.proxyName)/\($0.isDefault ? "" : $0.name)" }, call: call)
         return QueryXML.list("DBProxyEndpoints", rendered: page.map(RDSXML.proxyEndpoint)) + QueryXML.element("Marker", marker)

@@ -8,10 +8,13 @@ public struct RedshiftServerlessService: MockAWSService {
     public let targetPrefix: String? = "RedshiftServerless"
     let world: MockAWSWorld
     let store: MockRedshiftServerlessStore
+    /// For the ARN pattern a missing workgroup is authorized against (`AWSCall` has no region).
+    let region: String
 
-    public init(world: MockAWSWorld, store: MockRedshiftServerlessStore) {
+    public init(world: MockAWSWorld, store: MockRedshiftServerlessStore, region: String = "us-east-1") {
         self.world = world
         self.store = store
+        self.region = region
     }
 
     struct Request: Decodable {
@@ -85,7 +88,9 @@ public struct RedshiftServerlessService: MockAWSService {
             throw .redshiftValidation("Value '\(name)' at 'workgroupName' failed to satisfy constraint: Member must have length between 3 and 64")
         }
         guard let workgroup = store.workgroup(name, accountID: caller.accountID) else {
-            try world.requireAllowed(caller, action: action, resource: "*", status: 400, code: "AccessDeniedException")
+            // Workgroup ARNs carry an id, not the name: a missing one is checked against them all.
+            let pattern = "arn:aws:redshift-serverless:\(region):\(caller.accountID):workgroup/*"
+            try world.requireAllowed(caller, action: action, resource: pattern, status: 400, code: "AccessDeniedException")
             throw AWSServiceError(status: 400, code: "ResourceNotFoundException", message: "Serverless workgroup \(name) not found.")
         }
         try world.requireAllowed(caller, action: action, resource: workgroup.arn, status: 400, code: "AccessDeniedException")

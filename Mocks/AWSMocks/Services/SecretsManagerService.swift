@@ -111,7 +111,11 @@ public struct SecretsManagerService: MockAWSService {
             case "tag-value": fields = { $0.tags.map(\.value) }
             case "all": fields = { [$0.name, $0.description ?? ""] + $0.tags.flatMap { [$0.key, $0.value] } }
             case "primary-region", "owning-service": fields = { _ in [] }
-            default: throw .secretsValidation("Value '\(key)' at 'filters.1.member.key' failed to satisfy constraint: Member must satisfy enum value set: [all, name, tag-key, description, tag-value, primary-region, owning-service]")
+            default:
+                throw .secretsValidation(
+                    "Value '\(key)' at 'filters.1.member.key' failed to satisfy constraint: Member must satisfy enum value set: "
+                        + "[all, name, tag-key, description, tag-value, primary-region, owning-service]"
+                )
             }
             let values = filter.values ?? []
             secrets = secrets.filter { secret in

@@ -20,6 +20,8 @@ public struct MockDBInstance: Sendable, Equatable {
     public var pendingIAMDatabaseAuthentication: Bool?
     /// The Aurora cluster this instance belongs to.
     public var clusterIdentifier: String?
+    /// `db-` and 26 characters (what `rds-db:connect` ARNs name); by default stable for the ARN.
+    public var resourceID: String
     public var tags: [MockTag]
     public var createdAt: Date
 
@@ -27,7 +29,8 @@ public struct MockDBInstance: Sendable, Equatable {
         identifier: String, accountID: String, region: String, engine: String = "postgres", engineVersion: String? = nil,
         instanceClass: String = "db.t3.micro", status: String = "available", masterUsername: String = "postgres",
         databaseName: String? = nil, address: String? = nil, port: Int? = nil, iamDatabaseAuthenticationEnabled: Bool = true,
-        clusterIdentifier: String? = nil, tags: [MockTag] = [], createdAt: Date = Date(timeIntervalSince1970: 1_735_689_600)
+        clusterIdentifier: String? = nil, resourceID: String? = nil, tags: [MockTag] = [],
+        createdAt: Date = Date(timeIntervalSince1970: 1_735_689_600)
     ) {
         self.identifier = identifier
         self.accountID = accountID
@@ -42,13 +45,12 @@ public struct MockDBInstance: Sendable, Equatable {
         self.port = port ?? RDSNaming.defaultPort(engine)
         self.iamDatabaseAuthenticationEnabled = iamDatabaseAuthenticationEnabled
         self.clusterIdentifier = clusterIdentifier
+        self.resourceID = resourceID ?? MockIdentifiers.stable(prefix: "db-", seed: "arn:aws:rds:\(region):\(accountID):db:\(identifier)", length: 26)
         self.tags = tags
         self.createdAt = createdAt
     }
 
     public var arn: String { "arn:aws:rds:\(region):\(accountID):db:\(identifier)" }
-    /// `db-` and 26 characters, stable for the same ARN.
-    public var resourceID: String { MockIdentifiers.stable(prefix: "db-", seed: arn, length: 26) }
 }
 
 /// An Aurora DB cluster: writer endpoint `<id>.cluster-<12>.…`, reader `<id>.cluster-ro-<12>.…`.
@@ -68,6 +70,8 @@ public struct MockDBCluster: Sendable, Equatable {
     public var members: [String]
     public var iamDatabaseAuthenticationEnabled: Bool
     public var pendingIAMDatabaseAuthentication: Bool?
+    /// `cluster-` and 26 characters; by default stable for the ARN.
+    public var resourceID: String
     public var tags: [MockTag]
     public var createdAt: Date
 
@@ -75,7 +79,7 @@ public struct MockDBCluster: Sendable, Equatable {
         identifier: String, accountID: String, region: String, engine: String = "aurora-postgresql", engineVersion: String? = nil,
         status: String = "available", masterUsername: String = "postgres", databaseName: String? = nil,
         endpoint: String? = nil, readerEndpoint: String? = nil, port: Int? = nil, members: [String] = [],
-        iamDatabaseAuthenticationEnabled: Bool = true, tags: [MockTag] = [],
+        iamDatabaseAuthenticationEnabled: Bool = true, resourceID: String? = nil, tags: [MockTag] = [],
         createdAt: Date = Date(timeIntervalSince1970: 1_735_689_600)
     ) {
         let suffix = RDSNaming.endpointSuffix(accountID: accountID, region: region)
@@ -92,12 +96,12 @@ public struct MockDBCluster: Sendable, Equatable {
         self.port = port ?? RDSNaming.defaultPort(engine)
         self.members = members
         self.iamDatabaseAuthenticationEnabled = iamDatabaseAuthenticationEnabled
+        self.resourceID = resourceID ?? MockIdentifiers.stable(prefix: "cluster-", seed: "arn:aws:rds:\(region):\(accountID):cluster:\(identifier)", length: 26)
         self.tags = tags
         self.createdAt = createdAt
     }
 
     public var arn: String { "arn:aws:rds:\(region):\(accountID):cluster:\(identifier)" }
-    public var resourceID: String { MockIdentifiers.stable(prefix: "cluster-", seed: arn, length: 26) }
 }
 
 /// An RDS Proxy: endpoint `<name>.proxy-<12>.<region>.rds.amazonaws.com`, ARN `…:db-proxy:prx-<17 hex>`.
