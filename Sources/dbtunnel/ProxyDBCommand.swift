@@ -128,7 +128,8 @@ struct ProxyDBCommand: AsyncParsableCommand {
             connectTimeout: .seconds(Int64(connectTimeout))
         )
         let tunnel = try PostgresTunnel(
-            configuration: configuration, credentials: RDSTokenSource(target: target, credentials: cache), logger: logger
+            configuration: configuration, credentials: RDSTokenSource(target: target, credentials: cache),
+            group: EventLoopThreads.makeGroup(), logger: logger
         )
         let bound = try await tunnel.start()
         let localPort = bound.port ?? port

@@ -1,6 +1,7 @@
 import AWSAuth
 import Foundation
 import Synchronization
+import NIOCore
 import PostgresWire
 import Testing
 @testable import Tunnel
@@ -122,5 +123,17 @@ struct ConnectToTests {
     @Test(arguments: ["db:5432:127.0.0.1", "db:x:127.0.0.1:1", "db:5432:127.0.0.1:0", ":5432:a:1", "db:5432::1", "a:1:b:2:c"])
     func rejectsMalformed(_ text: String) {
         #expect(ConnectTo.parse(text) == nil)
+    }
+}
+
+@Suite("Event loop threads follow the CPU affinity")
+struct EventLoopThreadsTests {
+    @Test(arguments: [("0", 1), ("0-1", 2), ("0,2,4-7", 6), ("  3 ", 1), ("x", nil), ("2-1", nil)] as [(String, Int?)])
+    func cpuListsAreCounted(list: String, count: Int?) {
+        #expect(EventLoopThreads.cpuCount(list: Substring(list)) == count)
+    }
+
+    @Test func countIsAtLeastOneAndAtMostTheMachine() {
+        #expect((1...System.coreCount).contains(EventLoopThreads.count))
     }
 }

@@ -12,29 +12,45 @@ public final class MockAWSLab: Sendable {
     public let instanceMetadata: MockInstanceMetadata
     public let containerCredentials: MockContainerCredentials
 
-    public init(seed: MockAWSSeed = MockAWSSeed()) throws(MockAWSSeedError) {
-        let iam = try seed.iamState()
-        let world = MockAWSWorld(iam: iam)
+    /// The one assembler of a mock AWS: its parts built by whoever describes the lab
+    /// (a lab file, a seed).
+    public init(
+        world: MockAWSWorld, region: String, rds: MockRDSStore.State = .init(), secrets: [MockSecret] = [],
+        workgroups: [MockWorkgroup] = [], instanceMetadata: MockInstanceMetadata.Configuration,
+        containerCredentials: MockContainerCredentials.Configuration
+    ) {
         let clock: @Sendable () -> Date = { world.now }
         self.world = world
-        region = seed.defaultRegion
-        rds = MockRDSStore(try seed.rdsState())
-        secrets = MockSecretsStore(secrets: seed.secretsList(now: world.now), clock: clock)
-        redshiftServerless = MockRedshiftServerlessStore(workgroups: seed.workgroups(), clock: clock)
-        instanceMetadata = MockInstanceMetadata(world: world, configuration: .init(
-            roleARN: try seed.roleARN(seed.instanceMetadata?.role, for: "instanceMetadata", in: iam),
-            region: seed.instanceMetadata?.region ?? seed.defaultRegion
-        ))
-        containerCredentials = MockContainerCredentials(world: world, configuration: .init(
-            roleARN: try seed.roleARN(seed.containerCredentials?.role, for: "containerCredentials", in: iam),
-            authorizationToken: seed.containerCredentials?.authorizationToken
-        ))
+        self.region = region
+        self.rds = MockRDSStore(rds)
+        self.secrets = MockSecretsStore(secrets: secrets, clock: clock)
+        redshiftServerless = MockRedshiftServerlessStore(workgroups: workgroups, clock: clock)
+        self.instanceMetadata = MockInstanceMetadata(world: world, configuration: instanceMetadata)
+        self.containerCredentials = MockContainerCredentials(world: world, configuration: containerCredentials)
+    }
+
+    public convenience init(seed: MockAWSSeed = MockAWSSeed()) throws(MockAWSSeedError) {
+        let iam = try seed.iamState()
+        let world = MockAWSWorld(iam: iam)
+        self.init(
+            world: world, region: seed.defaultRegion, rds: try seed.rdsState(), secrets: seed.secretsList(now: world.now),
+            workgroups: seed.workgroups(),
+            instanceMetadata: .init(
+                roleARN: try seed.roleARN(seed.instanceMetadata?.role, for: "instanceMetadata", in: iam),
+                region: seed.instanceMetadata?.region ?? seed.defaultRegion
+            ),
+            containerCredentials: .init(
+                roleARN: try seed.roleARN(seed.containerCredentials?.role, for: "containerCredentials", in: iam),
+                authorizationToken: seed.containerCredentials?.authorizationToken
+            )
+        )
     }
 
     /// Every API the lab answers. Add new services here.
     public var services: [any MockAWSService] {
         [
             STSService(world: world),
+            IAMService(world: world),
             RDSService(world: world, store: rds, region: region),
             SecretsManagerService(world: world, store: secrets, region: region),
             RedshiftServerlessService(world: world, store: redshiftServerless, region: region),

@@ -54,6 +54,8 @@ public final class MockPostgresEndpoint: Sendable {
     let configuration: Configuration
     let verifier: RDSTokenVerifier
     let authorize: Authorizer
+    /// Read at each sign-in: a lab's ModifyDBInstance switches IAM auth at run time.
+    let iamEnabled: @Sendable () -> Bool
     let tls: NIOSSLContext
     let logger: Logger
     public let statistics = EndpointStatistics()
@@ -61,12 +63,15 @@ public final class MockPostgresEndpoint: Sendable {
     private let channel = Mutex<(any Channel)?>(nil)
 
     public init(
-        configuration: Configuration, verifier: RDSTokenVerifier, authorize: @escaping Authorizer = { _ in true },
+        configuration: Configuration, verifier: RDSTokenVerifier, iamEnabled: (@Sendable () -> Bool)? = nil,
+        authorize: @escaping Authorizer = { _ in true },
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger
     ) throws {
         self.configuration = configuration
         self.verifier = verifier
         self.authorize = authorize
+        let fixed = configuration.iamAuthenticationEnabled
+        self.iamEnabled = iamEnabled ?? { fixed }
         self.group = group
         self.logger = logger
         var tls = TLSConfiguration.makeServerConfiguration(

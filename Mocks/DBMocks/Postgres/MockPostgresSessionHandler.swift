@@ -120,7 +120,7 @@ final class MockPostgresSessionHandler: ChannelInboundHandler, RemovableChannelH
         let configuration = endpoint.configuration
         // RDS answers every refused token the same way; the reason goes to the log only.
         let pam = PostgresErrorFields.fatal(sqlState: "28P01", message: "PAM authentication failed for user \"\(user)\"")
-        guard configuration.iamAuthenticationEnabled else {
+        guard endpoint.iamEnabled() else {
             endpoint.logger.info("mock endpoint: refused \(user): IAM database authentication is disabled on \(configuration.hostname)")
             reject(pam, context: context)
             return

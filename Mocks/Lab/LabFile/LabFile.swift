@@ -71,6 +71,13 @@ public struct LabFile: Sendable, Equatable {
         public var requireClientCertificate: Bool
     }
 
+    public struct Secret: Sendable, Equatable {
+        public var name: String
+        public var value: String
+        public var description: String?
+        public var account: String?
+    }
+
     public struct InstanceMetadata: Sendable, Equatable {
         public var mode: String = "normal"
         public var role: String?
@@ -86,6 +93,7 @@ public struct LabFile: Sendable, Equatable {
     public var accounts: [Account]
     public var backends: [Backend]
     public var databases: [Database]
+    public var secrets: [Secret] = []
     public var instanceMetadata: InstanceMetadata?
     public var containerCredentials: ContainerCredentials?
 

@@ -7,7 +7,7 @@ struct LabFileParser {
     let root: YAMLReader
 
     func parse() throws(LabFileError) -> LabFile {
-        let entries = try root.mapping(allowed: ["name", "region", "accounts", "backends", "databases", "imds", "ecs"])
+        let entries = try root.mapping(allowed: ["name", "region", "accounts", "backends", "databases", "secrets", "imds", "ecs"])
         let region = try root.optional("region", in: entries)?.string() ?? "us-east-1"
         var lab = LabFile(
             name: try root.optional("name", in: entries)?.string() ?? "lab", region: region,
@@ -22,6 +22,16 @@ struct LabFileParser {
         if let databases = root.optional("databases", in: entries) {
             for (identifier, database) in try databases.mapping() {
                 lab.databases.append(try parseDatabase(identifier: identifier, database, lab: lab))
+            }
+        }
+        if let secrets = root.optional("secrets", in: entries) {
+            for (name, secret) in try secrets.mapping() {
+                let fields = try secret.mapping(allowed: ["value", "description", "account"])
+                lab.secrets.append(.init(
+                    name: name, value: try secret.required("value", in: fields).string(),
+                    description: try secret.optional("description", in: fields)?.string(),
+                    account: try secret.optional("account", in: fields)?.string()
+                ))
             }
         }
         if let imds = root.optional("imds", in: entries) {

@@ -15,6 +15,8 @@ public final class LabRuntime: Sendable {
 
     public let lab: LabFile
     public let world: MockAWSWorld
+    /// The mock AWS services and their state (RDS, Secrets Manager, IMDS, …).
+    public let aws: MockAWSLab
     public let server: MockAWSServer
     public let backends: [String: PostgresServer]
     public let endpoints: [Endpoint]
@@ -23,11 +25,12 @@ public final class LabRuntime: Sendable {
     public let webIdentityTokenPath: String
 
     private init(
-        lab: LabFile, world: MockAWSWorld, server: MockAWSServer, backends: [String: PostgresServer], endpoints: [Endpoint],
+        lab: LabFile, world: MockAWSWorld, aws: MockAWSLab, server: MockAWSServer, backends: [String: PostgresServer], endpoints: [Endpoint],
         caPath: String, stateDirectory: String, webIdentityTokenPath: String
     ) {
         self.lab = lab
         self.world = world
+        self.aws = aws
         self.server = server
         self.backends = backends
         self.endpoints = endpoints
@@ -44,7 +47,8 @@ public final class LabRuntime: Sendable {
         let world = lab.makeWorld(oidcProvider: oidc)
         var backends: [String: PostgresServer] = [:]
         var endpoints: [Endpoint] = []
-        let server = MockAWSServer(world: world, services: LabServices.services(world: world), routes: LabServices.routes(world: world, lab: lab), logger: logger)
+        let aws = LabServices.makeAWS(lab, world: world)
+        let server = aws.makeServer(logger: logger)
         do {
             for backend in lab.backends {
                 let postgres = try PostgresServer.start(.init(settings: ["max_connections": "300"]))
@@ -67,6 +71,7 @@ public final class LabRuntime: Sendable {
                         backendPort: backends[database.backend]!.port, iamAuthenticationEnabled: database.iamAuth
                     ),
                     verifier: Self.verifier(world: world),
+                    iamEnabled: { LabServices.iamEnabled(database, in: aws.rds) },
                     authorize: { token in
                         world.mayConnect(accessKeyID: token.accessKeyID, resourceARN: LabFile.databaseUserARN(database, user: token.user))
                     },
@@ -82,7 +87,7 @@ public final class LabRuntime: Sendable {
                 FileManager.default.createFile(atPath: stateDirectory + "/" + file, contents: Data())
             }
             return LabRuntime(
-                lab: lab, world: world, server: server, backends: backends, endpoints: endpoints,
+                lab: lab, world: world, aws: aws, server: server, backends: backends, endpoints: endpoints,
                 caPath: caPath, stateDirectory: stateDirectory, webIdentityTokenPath: tokenPath
             )
         } catch {

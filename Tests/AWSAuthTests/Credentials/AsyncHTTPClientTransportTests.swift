@@ -39,7 +39,9 @@ struct AsyncHTTPClientTransportTests {
             )
         }
         #expect(error.kind == .timedOut)
-        #expect(ContinuousClock.now - started < .seconds(3))
+        // The bound only tells "timed out" from "hung" (the server never answers): generous,
+        // because the whole suite runs in parallel on two cores.
+        #expect(ContinuousClock.now - started < .seconds(10))
     }
 
     @Test func nothingListeningIsAConnectionFailure() async throws {
