@@ -11,7 +11,7 @@ struct LabFileTests {
         #expect(lab.name == "default")
         let account = try #require(lab.accounts.first)
         #expect(account.id == "111111111111")
-        #expect(account.users.map(\.name) == ["alice"])
+        #expect(account.users.map(\.name) == ["alice", "ops"])
         #expect(account.users[0].accessKeys.first?.id == "AKIAIOSFODNN7EXAMPLE")
         let policy = try #require(account.users[0].policies["connect-mydb"])
         // YAML mappings become JSON, with "2012-10-17" kept a string.
@@ -20,6 +20,8 @@ struct LabFileTests {
         #expect(lab.databases.first?.hostname == "mydb.abcdefghijkl.us-east-1.rds.amazonaws.com")
         #expect(lab.databases.first?.resourceID == "db-MYDBEXAMPLERESOURCE0000001")
         #expect(lab.backends.first?.users == ["alice", "reader"])
+        #expect(lab.secrets.map(\.name) == ["mydb/alice"])
+        #expect(lab.workgroups.map(\.name) == ["analytics"])
     }
 
     @Test(arguments: [

@@ -78,6 +78,15 @@ public struct LabFile: Sendable, Equatable {
         public var account: String?
     }
 
+    /// A Redshift Serverless workgroup (API side: GetWorkgroup, GetCredentials; its database
+    /// endpoint arrives with the Redshift tunnel).
+    public struct Workgroup: Sendable, Equatable {
+        public var name: String
+        public var namespace: String
+        public var account: String
+        public var region: String
+    }
+
     public struct InstanceMetadata: Sendable, Equatable {
         public var mode: String = "normal"
         public var role: String?
@@ -94,6 +103,7 @@ public struct LabFile: Sendable, Equatable {
     public var backends: [Backend]
     public var databases: [Database]
     public var secrets: [Secret] = []
+    public var workgroups: [Workgroup] = []
     public var instanceMetadata: InstanceMetadata?
     public var containerCredentials: ContainerCredentials?
 

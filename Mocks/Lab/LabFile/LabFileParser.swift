@@ -7,7 +7,7 @@ struct LabFileParser {
     let root: YAMLReader
 
     func parse() throws(LabFileError) -> LabFile {
-        let entries = try root.mapping(allowed: ["name", "region", "accounts", "backends", "databases", "secrets", "imds", "ecs"])
+        let entries = try root.mapping(allowed: ["name", "region", "accounts", "backends", "databases", "secrets", "redshift_serverless", "imds", "ecs"])
         let region = try root.optional("region", in: entries)?.string() ?? "us-east-1"
         var lab = LabFile(
             name: try root.optional("name", in: entries)?.string() ?? "lab", region: region,
@@ -31,6 +31,20 @@ struct LabFileParser {
                     name: name, value: try secret.required("value", in: fields).string(),
                     description: try secret.optional("description", in: fields)?.string(),
                     account: try secret.optional("account", in: fields)?.string()
+                ))
+            }
+        }
+        if let redshift = root.optional("redshift_serverless", in: entries) {
+            for (name, workgroup) in try redshift.mapping() {
+                let fields = try workgroup.mapping(allowed: ["namespace", "account", "region"])
+                let accountNode = try workgroup.required("account", in: fields)
+                let account = try accountNode.string()
+                guard lab.accounts.contains(where: { $0.id == account }) else {
+                    throw accountNode.fail("account \(account) is not defined under accounts")
+                }
+                lab.workgroups.append(.init(
+                    name: name, namespace: try workgroup.optional("namespace", in: fields)?.string() ?? "default",
+                    account: account, region: try workgroup.optional("region", in: fields)?.string() ?? lab.region
                 ))
             }
         }

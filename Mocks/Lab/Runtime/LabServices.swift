@@ -37,8 +37,11 @@ enum LabServices {
         }
         var metadata = MockInstanceMetadata.Configuration(roleARN: lab.instanceMetadata?.role, region: lab.region)
         metadata.mode = lab.instanceMetadata.flatMap { MockInstanceMetadata.Mode(name: $0.mode) } ?? .normal
+        let workgroups = lab.workgroups.map {
+            MockWorkgroup(name: $0.name, namespaceName: $0.namespace, accountID: $0.account, region: $0.region)
+        }
         return MockAWSLab(
-            world: world, region: lab.region, rds: rds, secrets: secrets,
+            world: world, region: lab.region, rds: rds, secrets: secrets, workgroups: workgroups,
             instanceMetadata: metadata,
             containerCredentials: .init(roleARN: lab.containerCredentials?.role, authorizationToken: lab.containerCredentials?.token)
         )
