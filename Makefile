@@ -10,7 +10,7 @@ APT_PACKAGES := libssl-dev libpq-dev libmariadb-dev util-linux openssl postgresq
 # PyPI packages the python checks and the cross-checks use (import name:pip name).
 PY_MODULES := boto3:boto3 botocore:botocore pytest:pytest awscli:awscli
 
-.PHONY: deps build test test-swift test-python bench bench-pg demo clean
+.PHONY: deps build test test-swift test-python test-scenarios bench bench-pg demo clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -33,13 +33,17 @@ build:
 
 test: deps
 	$(SWIFT) build --build-tests
-	$(MAKE) --no-print-directory test-swift test-python
+	$(MAKE) --no-print-directory test-swift test-python test-scenarios
 
 test-swift:
 	$(SWIFT) test --skip-build
 
 test-python:
 	DBTUNNEL_BIN=$(CURDIR)/.build/debug/dbtunnel $(PYTHON) -m pytest -q Tests/python
+
+# Every scenario in Scenarios/ (a lab, the tunnel and real clients each); JUnit XML for CI.
+test-scenarios:
+	.build/debug/dbtunnel scenario run Scenarios --junit .build/scenarios.xml
 
 bench: deps
 	$(SWIFT) build -c release --product dbtunnel-bench

@@ -88,10 +88,17 @@ let package = Package(
             path: "Mocks/Lab",
             swiftSettings: swiftSettings
         ),
+        // Scenario files and their runner: a lab, a tunnel (the dbtunnel executable) and real
+        // clients per scenario; reports for people and JUnit XML.
+        .target(
+            name: "ScenarioRunner",
+            dependencies: ["Lab", "AWSMocks", "Tunnel", "AWSAuth", logging, .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "dbtunnel",
             dependencies: [
-                "AWSAuth", "Tunnel", "DBMocks", "AWSMocks", "Lab", logging,
+                "AWSAuth", "Tunnel", "DBMocks", "AWSMocks", "Lab", "ScenarioRunner", logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -138,6 +145,11 @@ let package = Package(
         .testTarget(
             name: "LabTests",
             dependencies: ["Lab", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ScenarioRunnerTests",
+            dependencies: ["ScenarioRunner", "Lab", "DBMocks"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -3,13 +3,20 @@ import Yams
 
 /// Walks a composed YAML document with its marks, so every complaint names file, line and
 /// what was expected; unknown keys are errors (a typo must not silently drop a policy).
-struct YAMLReader {
-    let file: String
-    let node: Node
+/// `package`: scenario files (ScenarioRunner) are read the same way.
+package struct YAMLReader {
+    package let file: String
+    package let node: Node
     /// Where this node sits, for messages: `accounts.111111111111.users.alice`.
-    let path: String
+    package let path: String
 
-    static func parse(_ text: String, file: String) throws(LabFileError) -> YAMLReader {
+    package init(file: String, node: Node, path: String) {
+        self.file = file
+        self.node = node
+        self.path = path
+    }
+
+    package static func parse(_ text: String, file: String) throws(LabFileError) -> YAMLReader {
         do {
             guard let node = try Yams.compose(yaml: text) else {
                 throw LabFileError(file: file, line: 1, column: 1, message: "the file is empty; expected a mapping with accounts, databases, …")
@@ -35,7 +42,7 @@ struct YAMLReader {
         }
     }
 
-    func fail(_ message: String) -> LabFileError {
+    package func fail(_ message: String) -> LabFileError {
         LabFileError(file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1, message: (path.isEmpty ? "" : "\(path): ") + message)
     }
 
@@ -44,7 +51,7 @@ struct YAMLReader {
     }
 
     /// The entries of a mapping, in file order, checked against the allowed keys.
-    func mapping(allowed: Set<String>? = nil) throws(LabFileError) -> [(key: String, value: YAMLReader)] {
+    package func mapping(allowed: Set<String>? = nil) throws(LabFileError) -> [(key: String, value: YAMLReader)] {
         guard case .mapping(let mapping) = node else { throw fail("expected a mapping (key: value lines)") }
         var entries: [(key: String, value: YAMLReader)] = []
         for (keyNode, valueNode) in mapping {
@@ -59,32 +66,32 @@ struct YAMLReader {
     }
 
     /// A mapping's value for `key`, when present.
-    func optional(_ key: String, in entries: [(key: String, value: YAMLReader)]) -> YAMLReader? {
+    package func optional(_ key: String, in entries: [(key: String, value: YAMLReader)]) -> YAMLReader? {
         entries.first { $0.key == key }?.value
     }
 
-    func required(_ key: String, in entries: [(key: String, value: YAMLReader)]) throws(LabFileError) -> YAMLReader {
+    package func required(_ key: String, in entries: [(key: String, value: YAMLReader)]) throws(LabFileError) -> YAMLReader {
         guard let value = optional(key, in: entries) else { throw fail("missing required key '\(key)'") }
         return value
     }
 
-    func sequence() throws(LabFileError) -> [YAMLReader] {
+    package func sequence() throws(LabFileError) -> [YAMLReader] {
         guard case .sequence(let sequence) = node else { throw fail("expected a list (- item lines)") }
         return sequence.enumerated().map { child($1, "[\($0)]") }
     }
 
-    func string() throws(LabFileError) -> String {
+    package func string() throws(LabFileError) -> String {
         guard case .scalar(let scalar) = node else { throw fail("expected a text value") }
         return scalar.string
     }
 
-    func int(in range: ClosedRange<Int>? = nil) throws(LabFileError) -> Int {
+    package func int(in range: ClosedRange<Int>? = nil) throws(LabFileError) -> Int {
         guard case .scalar(let scalar) = node, let value = Int(scalar.string) else { throw fail("expected a whole number") }
         if let range, !range.contains(value) { throw fail("expected a number from \(range.lowerBound) to \(range.upperBound), got \(value)") }
         return value
     }
 
-    func bool() throws(LabFileError) -> Bool {
+    package func bool() throws(LabFileError) -> Bool {
         guard case .scalar(let scalar) = node else { throw fail("expected true or false") }
         switch scalar.string.lowercased() {
         case "true", "yes", "on": return true
@@ -93,14 +100,14 @@ struct YAMLReader {
         }
     }
 
-    func strings() throws(LabFileError) -> [String] {
+    package func strings() throws(LabFileError) -> [String] {
         var values: [String] = []
         for item in try sequence() { values.append(try item.string()) }
         return values
     }
 
     /// A policy document: a YAML mapping (turned into JSON) or a JSON string.
-    func policyJSON() throws(LabFileError) -> String {
+    package func policyJSON() throws(LabFileError) -> String {
         if case .scalar(let scalar) = node {
             guard (try? JSONSerialization.jsonObject(with: Data(scalar.string.utf8))) is [String: Any] else {
                 throw fail("expected a policy document (a mapping, or JSON text)")

@@ -1,0 +1,201 @@
+import Foundation
+import Lab
+import Yams
+
+/// The scenario file's grammar, key by key (the lab part is the lab file's own grammar).
+struct ScenarioParser {
+    let root: YAMLReader
+
+    static let actionKeys: Set<String> = [
+        "psql", "shell", "aws", "imds_mode", "advance_clock", "stop_backend", "wait_for_tunnel_exit",
+    ]
+    static let imdsModes = ["normal", "hop-limit-1", "v1-disabled", "no-role", "slow"]
+
+    func parse() throws(LabFileError) -> Scenario {
+        let entries = try root.mapping(allowed: ["name", "symptom", "cause", "fix", "lab", "tunnel", "steps"])
+        let lab = try parseLab(root.required("lab", in: entries))
+        var tunnel: Scenario.Tunnel?
+        if let node = root.optional("tunnel", in: entries) { tunnel = try parseTunnel(node, lab: lab) }
+        var steps: [Scenario.Step] = []
+        for node in try root.required("steps", in: entries).sequence() {
+            steps.append(try parseStep(node, lab: lab, tunnel: tunnel))
+        }
+        return Scenario(
+            name: try root.required("name", in: entries).string(),
+            symptom: try root.required("symptom", in: entries).string(),
+            cause: try root.required("cause", in: entries).string(),
+            fix: try root.required("fix", in: entries).string(),
+            file: root.file, lab: lab, tunnel: tunnel, steps: steps
+        )
+    }
+
+    /// `{file: PATH, overrides: {dotted.key: value}}` (the path relative to the scenario file),
+    /// or a whole lab inline.
+    private func parseLab(_ node: YAMLReader) throws(LabFileError) -> LabFile {
+        let keys = try node.mapping().map(\.key)
+        guard keys.contains("file") else { return try LabFile.parse(node) }
+        let fields = try node.mapping(allowed: ["file", "overrides"])
+        let fileNode = try node.required("file", in: fields)
+        var path = try fileNode.string()
+        if !path.hasPrefix("/") {
+            path = ((root.file as NSString).deletingLastPathComponent as NSString).appendingPathComponent(path)
+        }
+        guard FileManager.default.fileExists(atPath: path) else { throw fileNode.fail("no lab file at \(path)") }
+        var overrides: [LabFileOverride] = []
+        if let overridesNode = node.optional("overrides", in: fields) {
+            for (key, value) in try overridesNode.mapping() {
+                overrides.append(LabFileOverride(keyPath: key.split(separator: ".").map(String.init), value: value))
+            }
+        }
+        return try LabFile.load(path: path, overrides: overrides)
+    }
+
+    private func parseTunnel(_ node: YAMLReader, lab: LabFile) throws(LabFileError) -> Scenario.Tunnel {
+        let fields = try node.mapping(allowed: ["database", "db_user", "flags", "env", "starts"])
+        let databaseNode = try node.required("database", in: fields)
+        let database = try databaseNode.string()
+        guard lab.databases.contains(where: { $0.identifier == database }) else {
+            throw databaseNode.fail("the lab has no database '\(database)'; it has: \(lab.databases.map(\.identifier).joined(separator: ", "))")
+        }
+        var tunnel = Scenario.Tunnel(database: database)
+        tunnel.dbUser = try node.optional("db_user", in: fields)?.string()
+        tunnel.flags = try node.optional("flags", in: fields)?.strings() ?? []
+        if let env = node.optional("env", in: fields) {
+            for (name, value) in try env.mapping() {
+                tunnel.environment[name] = Self.isNull(value) ? .some(nil) : .some(try value.string())
+            }
+        }
+        tunnel.starts = try node.optional("starts", in: fields)?.bool() ?? true
+        return tunnel
+    }
+
+    private static func isNull(_ reader: YAMLReader) -> Bool {
+        guard case .scalar(let scalar) = reader.node, scalar.style == .plain else { return false }
+        return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+    }
+
+    private func parseStep(_ node: YAMLReader, lab: LabFile, tunnel: Scenario.Tunnel?) throws(LabFileError) -> Scenario.Step {
+        let fields = try node.mapping(allowed: Self.actionKeys.union(["expect", "expect_tunnel_log_contains", "timeout", "env"]))
+        let actions = fields.filter { Self.actionKeys.contains($0.key) }
+        guard actions.count <= 1 else {
+            throw node.fail("a step does one thing; this one has \(actions.map(\.key).joined(separator: " and "))")
+        }
+        var expectation = Scenario.Expectation()
+        if let expect = node.optional("expect", in: fields) { expectation = try parseExpectation(expect) }
+        if let logNode = node.optional("expect_tunnel_log_contains", in: fields) {
+            expectation.tunnelLogContains += try texts(logNode)
+        }
+        let action: Scenario.Action
+        var summary: String
+        if let first = actions.first {
+            let parsed = try parseAction(first.key, first.value, lab: lab)
+            action = parsed.action
+            summary = parsed.summary
+        } else {
+            guard node.optional("expect_tunnel_log_contains", in: fields) != nil || node.optional("expect", in: fields) != nil else {
+                throw node.fail("a step needs one of: \(Self.actionKeys.sorted().joined(separator: ", ")), or expect_tunnel_log_contains")
+            }
+            action = .check
+            summary = "check"
+        }
+        if !expectation.tunnelLogContains.isEmpty { summary += " (tunnel log)" }
+        // A command without expectations is set-up: it must succeed.
+        let isCommand = switch action {
+        case .psql, .shell, .aws: true
+        default: false
+        }
+        if isCommand, node.optional("expect", in: fields) == nil { expectation.exit = .zero }
+        switch action {
+        case .psql where tunnel == nil || tunnel?.starts == false:
+            throw node.fail("psql steps go through the tunnel; add a tunnel section that starts")
+        case .waitForTunnelExit where tunnel == nil:
+            throw node.fail("wait_for_tunnel_exit needs a tunnel section")
+        default:
+            if tunnel == nil, !expectation.tunnelLogContains.isEmpty { throw node.fail("tunnel log expectations need a tunnel section") }
+        }
+        var environment: [String: String] = [:]
+        if let env = node.optional("env", in: fields) {
+            for (name, value) in try env.mapping() { environment[name] = try value.string() }
+        }
+        return Scenario.Step(
+            action: action, expectation: expectation,
+            timeout: try node.optional("timeout", in: fields).map { (node) throws(LabFileError) in try Self.duration(node) } ?? .seconds(30),
+            environment: environment, line: node.node.mark?.line ?? 0, summary: summary
+        )
+    }
+
+    private func parseAction(_ key: String, _ value: YAMLReader, lab: LabFile) throws(LabFileError) -> (action: Scenario.Action, summary: String) {
+        switch key {
+        case "psql":
+            let text = try value.string()
+            return (.psql(text), "psql \(text)")
+        case "shell":
+            let text = try value.string()
+            return (.shell(text), text)
+        case "aws":
+            let text = try value.string()
+            return (.aws(text), "aws \(text)")
+        case "imds_mode":
+            let mode = try value.string()
+            guard Self.imdsModes.contains(mode) else { throw value.fail("expected one of \(Self.imdsModes.joined(separator: ", ")), got '\(mode)'") }
+            return (.imdsMode(mode), "imds_mode: \(mode)")
+        case "advance_clock":
+            let seconds = try value.int(in: 1...(366 * 86_400))
+            return (.advanceClock(seconds: seconds), "advance_clock: \(seconds)")
+        case "stop_backend":
+            let name = try value.string()
+            guard lab.backends.contains(where: { $0.name == name }) else {
+                throw value.fail("the lab has no backend '\(name)'; it has: \(lab.backends.map(\.name).joined(separator: ", "))")
+            }
+            return (.stopBackend(name), "stop_backend: \(name)")
+        default:  // wait_for_tunnel_exit: true
+            guard try value.bool() else { throw value.fail("wait_for_tunnel_exit takes true (or leave the step out)") }
+            return (.waitForTunnelExit, "wait_for_tunnel_exit")
+        }
+    }
+
+    private func parseExpectation(_ node: YAMLReader) throws(LabFileError) -> Scenario.Expectation {
+        let fields = try node.mapping(allowed: [
+            "exit", "stdout_contains", "stderr_contains", "output_contains", "output_matches", "elapsed_under", "tunnel_log_contains",
+        ])
+        var expectation = Scenario.Expectation()
+        if let exit = node.optional("exit", in: fields) {
+            let text = try exit.string()
+            switch text {
+            case "0": expectation.exit = .zero
+            case "nonzero": expectation.exit = .nonzero
+            default:
+                guard let code = Int32(text), (1...255).contains(code) else { throw exit.fail("expected 0, nonzero or an exit code from 1 to 255, got '\(text)'") }
+                expectation.exit = .code(code)
+            }
+        }
+        expectation.stdoutContains = try node.optional("stdout_contains", in: fields).map(texts) ?? []
+        expectation.stderrContains = try node.optional("stderr_contains", in: fields).map(texts) ?? []
+        expectation.outputContains = try node.optional("output_contains", in: fields).map(texts) ?? []
+        expectation.tunnelLogContains = try node.optional("tunnel_log_contains", in: fields).map(texts) ?? []
+        if let matches = node.optional("output_matches", in: fields) {
+            let pattern = try matches.string()
+            do { _ = try NSRegularExpression(pattern: pattern) } catch { throw matches.fail("not a regular expression: \(pattern)") }
+            expectation.outputMatches = pattern
+        }
+        if let elapsed = node.optional("elapsed_under", in: fields) { expectation.elapsedUnder = try Self.duration(elapsed) }
+        return expectation
+    }
+
+    /// One text or a list of texts.
+    private func texts(_ node: YAMLReader) throws(LabFileError) -> [String] {
+        if case .sequence = node.node { return try node.strings() }
+        return [try node.string()]
+    }
+
+    /// `5s`, `500ms`, `2m`, or a number of seconds.
+    static func duration(_ node: YAMLReader) throws(LabFileError) -> Duration {
+        let text = try node.string().trimmingCharacters(in: .whitespaces)
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60)]
+        for (suffix, scale) in units where text.hasSuffix(suffix) {
+            if let value = Double(text.dropLast(suffix.count)), value > 0 { return .milliseconds(Int64(value * scale * 1000)) }
+        }
+        if let value = Double(text), value > 0 { return .milliseconds(Int64(value * 1000)) }
+        throw node.fail("expected a duration such as 5s, 500ms or 2m, got '\(text)'")
+    }
+}
