@@ -230,7 +230,7 @@ def test_bad_signatures_and_bodies_get_aws_errors_and_the_mock_stays_up(lab, env
         with pytest.raises(ClientError) as raised:
             boto3.session.Session().client("secretsmanager").list_secrets()
         assert error_of(raised)[0] == "InvalidSignatureException"
-    unknown = client_env(lab, tmp_path, AWS_ACCESS_KEY_ID="AKIAUNKNOWN000000000", AWS_SECRET_ACCESS_KEY="x")
+    unknown = client_env(lab, tmp_path, AWS_ACCESS_KEY_ID="AKIAUNKNOWNEXAMPLE00", AWS_SECRET_ACCESS_KEY="x")
     with environment(unknown), pytest.raises(ClientError) as raised:
         boto3.session.Session().client("rds").describe_db_instances()
     assert error_of(raised)[0] == "InvalidClientTokenId"
