@@ -1,46 +1,43 @@
 import NIOCore
 
-/// `StartupPacket.decode` as a NIO decoder (a server's first packets).
-public struct StartupPacketDecoder: NIOSingleStepByteToMessageDecoder {
-    public typealias InboundOut = StartupPacket
+/// A message type that decodes itself from a buffer, returning nil (reader index untouched)
+/// when more bytes are needed.
+public protocol PostgresDecodable: Sendable {
+    static func decode(from buffer: inout ByteBuffer) throws(PostgresWireError) -> Self?
+}
+
+/// Any `PostgresDecodable` as a NIO decoder.
+public struct PostgresDecoder<Message: PostgresDecodable>: NIOSingleStepByteToMessageDecoder {
+    public typealias InboundOut = Message
 
     public init() {}
 
-    public mutating func decode(buffer: inout ByteBuffer) throws -> StartupPacket? {
-        try StartupPacket.decode(from: &buffer)
+    public mutating func decode(buffer: inout ByteBuffer) throws -> Message? {
+        try Message.decode(from: &buffer)
     }
 
-    public mutating func decodeLast(buffer: inout ByteBuffer, seenEOF: Bool) throws -> StartupPacket? {
+    public mutating func decodeLast(buffer: inout ByteBuffer, seenEOF: Bool) throws -> Message? {
         try decode(buffer: &buffer)
     }
 }
 
-/// `BackendMessage.decode` as a NIO decoder (a client reading a server).
-public struct BackendMessageDecoder: NIOSingleStepByteToMessageDecoder {
-    public typealias InboundOut = BackendMessage
+/// A server's first packets.
+public typealias StartupPacketDecoder = PostgresDecoder<StartupPacket>
+/// A client reading a server (handshake limits).
+public typealias BackendMessageDecoder = PostgresDecoder<BackendMessage>
+/// A server reading a client after startup (handshake limits).
+public typealias FrontendMessageDecoder = PostgresDecoder<FrontendMessage>
 
-    public init() {}
+extension StartupPacket: PostgresDecodable {}
 
-    public mutating func decode(buffer: inout ByteBuffer) throws -> BackendMessage? {
-        try BackendMessage.decode(from: &buffer)
-    }
-
-    public mutating func decodeLast(buffer: inout ByteBuffer, seenEOF: Bool) throws -> BackendMessage? {
-        try decode(buffer: &buffer)
+extension BackendMessage: PostgresDecodable {
+    public static func decode(from buffer: inout ByteBuffer) throws(PostgresWireError) -> BackendMessage? {
+        try decode(from: &buffer, maxLength: maxHandshakeMessageLength)
     }
 }
 
-/// `FrontendMessage.decode` as a NIO decoder (a server reading a client after startup).
-public struct FrontendMessageDecoder: NIOSingleStepByteToMessageDecoder {
-    public typealias InboundOut = FrontendMessage
-
-    public init() {}
-
-    public mutating func decode(buffer: inout ByteBuffer) throws -> FrontendMessage? {
-        try FrontendMessage.decode(from: &buffer)
-    }
-
-    public mutating func decodeLast(buffer: inout ByteBuffer, seenEOF: Bool) throws -> FrontendMessage? {
-        try decode(buffer: &buffer)
+extension FrontendMessage: PostgresDecodable {
+    public static func decode(from buffer: inout ByteBuffer) throws(PostgresWireError) -> FrontendMessage? {
+        try decode(from: &buffer, maxLength: maxHandshakeMessageLength)
     }
 }

@@ -59,16 +59,10 @@ public final class MockContainerCredentials: MockHTTPRoutes, Sendable {
         guard let roleARN = configuration.roleARN, let role = world.role(arn: roleARN) else {
             return HTTPReply.json(.notFound, ["Code": "NoCredentials", "Message": "No task role is configured"])
         }
-        let now = world.now
-        let current = state.withLock { $0.session }
-        let session: MockSession
-        if let current, current.roleARN == roleARN, current.expiration.timeIntervalSince(now) > 15 * 60,
-           case .session = world.keyOwner(current.accessKeyID) {
-            session = current
-        } else {
-            session = world.issueSession(role: role, sessionName: taskID, duration: Self.sessionDuration, chained: false)
-            state.withLock { $0.session = session }
-        }
+        let session = world.sessionForCredentialEndpoint(
+            current: state.withLock { $0.session }, role: role, sessionName: taskID, duration: Self.sessionDuration
+        )
+        state.withLock { $0.session = session }
         return HTTPReply.json(.ok, [
             "AccessKeyId": session.accessKeyID, "SecretAccessKey": session.secret, "Token": session.token,
             "Expiration": WireFormat.timestamp(session.expiration), "RoleArn": roleARN, "AccountId": role.accountID,

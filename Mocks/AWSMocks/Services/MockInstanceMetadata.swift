@@ -157,16 +157,10 @@ public final class MockInstanceMetadata: MockHTTPRoutes, Sendable {
                 "LastUpdated": WireFormat.timestamp(world.now),
             ])
         }
-        let now = world.now
-        let current = state.withLock { $0.session }
-        let session: MockSession
-        if let current, current.roleARN == roleARN, current.expiration.timeIntervalSince(now) > 15 * 60,
-           case .session = world.keyOwner(current.accessKeyID) {
-            session = current
-        } else {
-            session = world.issueSession(role: role, sessionName: instanceID, duration: Self.sessionDuration, chained: false)
-            state.withLock { $0.session = session }
-        }
+        let session = world.sessionForCredentialEndpoint(
+            current: state.withLock { $0.session }, role: role, sessionName: instanceID, duration: Self.sessionDuration
+        )
+        state.withLock { $0.session = session }
         return HTTPReply.json(.ok, [
             "Code": "Success", "LastUpdated": WireFormat.timestamp(session.expiration.addingTimeInterval(-TimeInterval(Self.sessionDuration))),
             "Type": "AWS-HMAC", "AccessKeyId": session.accessKeyID, "SecretAccessKey": session.secret, "Token": session.token,

@@ -82,6 +82,16 @@ public final class MockAWSWorld: Sendable {
         return session
     }
 
+    /// `current` while it is the role's, still known and good for 15 more minutes (as IMDS
+    /// and ECS hand out the same credentials until shortly before they expire); else a new session.
+    public func sessionForCredentialEndpoint(current: MockSession?, role: MockRole, sessionName: String, duration: Int) -> MockSession {
+        if let current, current.roleARN == role.arn, current.expiration.timeIntervalSince(now) > 15 * 60,
+           case .session = keyOwner(current.accessKeyID) {
+            return current
+        }
+        return issueSession(role: role, sessionName: sessionName, duration: duration, chained: false)
+    }
+
     static func randomKeyCharacters(_ count: Int) -> String {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
         return String((0..<count).map { _ in alphabet.randomElement()! })
