@@ -12,11 +12,7 @@ extension Scenario {
     }
 
     public static func parse(_ text: String, file: String) throws(ScenarioFileError) -> Scenario {
-        do {
-            return try ScenarioParser(root: YAMLReader.parse(text, file: file)).parse()
-        } catch {
-            throw ScenarioFileError(error)
-        }
+        try ScenarioParser(root: YAMLReader.parse(text, file: file)).parse()
     }
 
     /// The scenario files under `paths` (files as given, directories searched for `*.yaml`

@@ -1,4 +1,4 @@
-/// A lab file that cannot be used: where (file, line, column) and what was expected.
+/// A lab file (or a scenario file, read with the same YAML reader) that cannot be used: where (file, line, column) and what was expected.
 public struct LabFileError: Error, Sendable, Equatable, CustomStringConvertible {
     public let file: String
     public let line: Int
