@@ -81,6 +81,8 @@ let package = Package(
             path: "Mocks/AWSMocks",
             swiftSettings: swiftSettings
         ),
+        // The built-in clients of tests and scenarios: libpq (query, PQcancel, SQLSTATE).
+        .target(name: "DBClients", dependencies: ["CLibPQ"], path: "Mocks/DBClients", swiftSettings: swiftSettings),
         // The lab: real backends (PostgreSQL) and processes, the lab file, mock AWS and endpoints together.
         .target(
             name: "Lab",
@@ -92,7 +94,7 @@ let package = Package(
         // clients per scenario; reports for people and JUnit XML.
         .target(
             name: "ScenarioRunner",
-            dependencies: ["Lab", "AWSMocks", "Tunnel", "AWSAuth", logging, .product(name: "Yams", package: "Yams")],
+            dependencies: ["Lab", "AWSMocks", "DBClients", "Tunnel", "AWSAuth", logging, .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -113,7 +115,7 @@ let package = Package(
         // Shared by the test targets: real PostgreSQL servers in temp dirs, libpq, processes.
         .target(
             name: "TestSupport",
-            dependencies: ["CLibPQ", "Lab"],
+            dependencies: ["DBClients", "Lab"],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),

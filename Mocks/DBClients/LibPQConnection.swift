@@ -17,8 +17,8 @@ public struct LibPQError: Error, CustomStringConvertible {
     }
 }
 
-/// A blocking libpq connection, for tests that need a real client: query cancel (PQcancel) and
-/// libpq's own handshake through the tunnel.
+/// A blocking libpq connection: the built-in client of tests and of scenario `libpq` steps
+/// (query cancel with PQcancel, libpq's own handshake through the tunnel, SQLSTATEs).
 ///
 /// `@unchecked Sendable`: libpq allows one thread at a time on a `PGconn`, and every method
 /// that touches it holds `lock`, so calls from several threads take turns. `cancel()` is the
