@@ -151,7 +151,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ScenarioRunnerTests",
-            dependencies: ["ScenarioRunner", "Lab", "DBMocks"],
+            dependencies: ["ScenarioRunner", "Lab", "DBMocks", "AWSMocks"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+import AWSMocks
 import Foundation
 import Lab
 
@@ -36,8 +37,33 @@ public struct Scenario: Sendable {
         public var outputContains: [String] = []
         /// A regular expression searched in stdout followed by stderr.
         public var outputMatches: String?
+        /// Texts that must appear in neither stdout nor stderr (a secret, a retry message).
+        public var outputLacks: [String] = []
         public var elapsedUnder: Duration?
+        public var elapsedOver: Duration?
+        /// The SQLSTATE of the error a built-in client (libpq) got.
+        public var sqlState: String?
         public var tunnelLogContains: [String] = []
+        /// The lab's log: the mock AWS and the mock database endpoints (why a token was refused…).
+        public var labLogContains: [String] = []
+    }
+
+    /// A query run by a built-in client linked into dbtunnel (no external program).
+    public struct BuiltInQuery: Sendable {
+        public var query: String
+        /// Cancel the running query from another thread after this long (libpq's PQcancel).
+        public var cancelAfter: Duration?
+        /// Connection keywords added after the ones pointing at the tunnel (later ones win);
+        /// `${NAME}` takes the value of an environment variable of the step.
+        public var conninfo: String?
+    }
+
+    /// A policy taken away from an IAM identity mid-run, as an administrator would.
+    public struct DetachPolicy: Sendable {
+        public var holder: IAMIdentityKind
+        public var holderName: String
+        /// An inline policy's name or a managed policy's name or ARN.
+        public var policy: String
     }
 
     public enum Action: Sendable {
@@ -47,6 +73,18 @@ public struct Scenario: Sendable {
         case shell(String)
         /// The aws CLI with the lab's exports: the text is appended to `aws`.
         case aws(String)
+        /// A Python program with `boto3` imported, run with the lab's exports.
+        case boto3(String)
+        /// A query through the tunnel with libpq, linked into dbtunnel.
+        case libpq(BuiltInQuery)
+        /// Make a database's endpoint drop packets (clients time out) or refuse connections.
+        case cutEndpoint(database: String, how: EndpointCut)
+        /// Make a database's endpoint wait before it answers each new connection.
+        case delayEndpoint(database: String, by: Duration)
+        /// Undo cut_endpoint and delay_endpoint.
+        case restoreEndpoint(database: String)
+        /// Remove a policy from a user, role or group in the mock IAM.
+        case detachPolicy(DetachPolicy)
         /// Switch the mock instance metadata service (normal, hop-limit-1, v1-disabled, no-role, slow).
         case imdsMode(String)
         /// Move the mock AWS clock forward (tokens and sessions age; the database endpoints follow it).
@@ -63,6 +101,8 @@ public struct Scenario: Sendable {
         public var action: Action
         public var expectation: Scenario.Expectation
         public var timeout: Duration
+        /// For commands: send SIGINT (Ctrl+C) to the program after this long.
+        public var interruptAfter: Duration?
         /// Extra environment for commands.
         public var environment: [String: String] = [:]
         /// Where the step starts in the scenario file, for reports.
@@ -78,6 +118,10 @@ public struct Scenario: Sendable {
     /// The scenario file.
     public var file: String
     public var lab: LabFile
+    /// The developer's `~/.aws/config` and `~/.aws/credentials` in this scenario (written to the
+    /// files AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE name before the tunnel starts).
+    public var awsConfig: String?
+    public var awsCredentials: String?
     public var tunnel: Tunnel?
     public var steps: [Step]
 }

@@ -43,8 +43,16 @@ struct ScenarioListCommand: ParsableCommand {
 
     @OptionGroup var selection: ScenarioSelection
 
+    @Flag(help: "Print the troubleshooting table (symptom, cause, fix, scenario file) in Markdown, as in the README.")
+    var markdown = false
+
     func run() throws {
-        for scenario in try selection.load() {
+        let scenarios = try selection.load()
+        if markdown {
+            print(TroubleshootingTable.markdown(scenarios), terminator: "")
+            return
+        }
+        for scenario in scenarios {
             print("\(scenario.name)  (\(scenario.file))\n  symptom: \(scenario.symptom)")
         }
     }

@@ -22,7 +22,7 @@ import Testing
     @Test(arguments: InlinePolicySizeLimit.Owner.allCases)
     func exactlyTheLimitIsAllowed(_ owner: InlinePolicySizeLimit.Owner) {
         let result = InlinePolicySizeLimit.check(
-            putting: "p", document: Self.policy(size: owner.limit), existing: [:], owner: owner, ownerName: "x"
+            putting: "p", document: Self.policy(size: owner.inlinePolicyLimit), existing: [:], owner: owner, ownerName: "x"
         )
         #expect((try? result.get()) != nil)
     }
@@ -34,14 +34,14 @@ import Testing
     ])
     func oneOverTheLimitFailsWithAWSsMessage(_ owner: InlinePolicySizeLimit.Owner, _ message: String) {
         let result = InlinePolicySizeLimit.check(
-            putting: "p", document: Self.policy(size: owner.limit + 1), existing: [:], owner: owner, ownerName: "alice"
+            putting: "p", document: Self.policy(size: owner.inlinePolicyLimit + 1), existing: [:], owner: owner, ownerName: "alice"
         )
         guard case .failure(let error) = result else {
             Issue.record("expected LimitExceeded")
             return
         }
         #expect(error.message == message)
-        #expect(error.size == owner.limit + 1)
+        #expect(error.size == owner.inlinePolicyLimit + 1)
     }
 
     @Test func whiteSpaceIsNotCounted() {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import AWSMocks
 import DBMocks
 import Lab
 @testable import ScenarioRunner
@@ -50,6 +51,65 @@ struct ScenarioFileTests {
         #expect(scenario.steps[2].expectation.exit == .zero)
     }
 
+    @Test func theWorldChangingStepsAndBuiltInClientsSayWhatTheyMean() throws {
+        let scenario = try Scenario.parse(Self.text("""
+            aws_config: |
+              [profile reader]
+              source_profile = dev
+            steps:
+              - libpq: {query: "select pg_sleep(30)", cancel_after: 1s, conninfo: "sslcert=${DBTUNNEL_LAB_CLIENT_CERT}"}
+                expect: {sqlstate: "57014", elapsed_under: 3s, elapsed_over: 500ms, output_lacks: secret, lab_log_contains: refused}
+              - psql: -c "select pg_sleep(5)"
+                interrupt_after: 1500ms
+              - boto3: print(boto3.client("sts").get_caller_identity()["Arn"])
+              - cut_endpoint: {database: mydb, how: drop}
+              - delay_endpoint: {database: mydb, by: 2s}
+              - restore_endpoint: mydb
+              - detach_policy: {user: alice, policy: connect-mydb}
+            """), file: "world.yaml")
+        #expect(scenario.awsConfig == "[profile reader]\nsource_profile = dev\n")
+        guard case .libpq(let query) = scenario.steps[0].action else { Issue.record("not libpq"); return }
+        #expect(query.query == "select pg_sleep(30)")
+        #expect(query.cancelAfter == .seconds(1))
+        #expect(query.conninfo == "sslcert=${DBTUNNEL_LAB_CLIENT_CERT}")
+        let expectation = scenario.steps[0].expectation
+        #expect(expectation.sqlState == "57014")
+        #expect(expectation.elapsedOver == .milliseconds(500))
+        #expect(expectation.outputLacks == ["secret"])
+        #expect(expectation.labLogContains == ["refused"])
+        #expect(scenario.steps[1].interruptAfter == .milliseconds(1500))
+        guard case .boto3 = scenario.steps[2].action, case .cutEndpoint("mydb", .drop) = scenario.steps[3].action,
+              case .delayEndpoint("mydb", let delay) = scenario.steps[4].action, case .restoreEndpoint("mydb") = scenario.steps[5].action,
+              case .detachPolicy(let detach) = scenario.steps[6].action
+        else { Issue.record("steps parsed as \(scenario.steps.map(\.summary))"); return }
+        #expect(delay == .seconds(2))
+        #expect(detach.holder == .user && detach.holderName == "alice" && detach.policy == "connect-mydb")
+        // Commands without expectations must succeed; world changes need none.
+        #expect(scenario.steps[2].expectation.exit == .zero)
+        #expect(scenario.steps[3].expectation.exit == nil)
+    }
+
+    static let misplaced: [(String, Int, String)] = [
+        ("  - advance_clock: 60\n    interrupt_after: 1s", 9, "interrupt_after sends Ctrl+C to a program"),
+        ("  - psql: -c 'select 1'\n    expect: {sqlstate: '57014'}", 8, "sqlstate is what a built-in client reports"),
+        ("  - libpq: {query: 'select 1'}\n    expect: {sqlstate: '5701'}", 9, "a SQLSTATE is five digits or capital letters"),
+        ("  - cut_endpoint: {database: mydb, how: slow}", 8, "how is drop"),
+        ("  - delay_endpoint: {database: otherdb, by: 1s}", 8, "the lab has no database 'otherdb'"),
+        ("  - detach_policy: {user: mallory, policy: p}", 8, "the lab has no user 'mallory'"),
+        ("  - detach_policy: {user: alice, role: db-reader, policy: p}", 8, "detach_policy names one of user, role or group"),
+        ("  - libpq: {sql: 'select 1'}", 8, "unknown key 'sql'"),
+    ]
+
+    @Test(arguments: misplaced)
+    func aMisusedStepKeyIsAnErrorWithItsLine(body: String, line: Int, message: String) {
+        #expect {
+            try Scenario.parse(Self.text("steps:\n" + body), file: "misused.yaml")
+        } throws: { error in
+            guard let error = error as? ScenarioFileError else { return false }
+            return error.line == line && error.message.contains(message)
+        }
+    }
+
     @Test func anUnknownKeyIsAnErrorWithItsLine() {
         #expect {
             try Scenario.parse(Self.text("""
@@ -93,6 +153,27 @@ struct ScenarioFileTests {
             guard let error = error as? ScenarioFileError else { return false }
             return error.file == "override.yaml" && error.line == 8 && error.message.contains("certificate must be one of")
         }
+    }
+
+    @Test func theTroubleshootingTableHasOneRowPerScenarioWithPipesEscaped() throws {
+        var scenario = try Scenario.parse(Self.text("steps: []"), file: "/somewhere/Scenarios/sample.yaml")
+        scenario.symptom = "psql | grep fails\nbadly"
+        let table = TroubleshootingTable.markdown([scenario])
+        #expect(table == """
+            | symptom | cause | fix | scenario |
+            |---|---|---|---|
+            | psql \\| grep fails badly | a reason | a remedy | [`Scenarios/sample.yaml`](Scenarios/sample.yaml) |
+
+            """)
+    }
+
+    @Test func theReadmeTroubleshootingTableCoversEveryScenario() throws {
+        let scenarios = try Scenario.files(in: [Self.packageRoot + "/Scenarios"]).map { (path) throws(ScenarioFileError) in try Scenario.load(path: path) }
+        let readme = try String(contentsOfFile: Self.packageRoot + "/README.md", encoding: .utf8)
+        #expect(
+            readme.contains(TroubleshootingTable.markdown(scenarios)),
+            "README.md's troubleshooting table is out of date: paste `dbtunnel scenario list --markdown` into it"
+        )
     }
 
     @Test func theRepositoryScenariosAllLoad() throws {

@@ -3,20 +3,7 @@
 /// (role) characters. `PutUserPolicy` and friends fail with HTTP 409 `LimitExceeded`.
 /// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entity-length
 public enum InlinePolicySizeLimit {
-    public enum Owner: String, Sendable, Hashable, CaseIterable {
-        case user
-        case group
-        case role
-
-        /// The quota in characters, white space not counted.
-        public var limit: Int {
-            switch self {
-            case .user: 2048
-            case .group: 5120
-            case .role: 10240
-            }
-        }
-    }
+    public typealias Owner = IAMIdentityKind
 
     /// Checks putting inline policy `policyName` with `document` on the entity `ownerName`,
     /// which already has `existing` (name → text). A policy of the same name is replaced, so its
@@ -30,7 +17,7 @@ public enum InlinePolicySizeLimit {
     ) -> Result<Void, InlinePolicySizeExceeded> {
         let others = existing.filter { $0.key != policyName }.values.reduce(0) { $0 + $1.sizeWithoutWhitespace }
         let total = others + document.sizeWithoutWhitespace
-        guard total > owner.limit else { return .success(()) }
+        guard total > owner.inlinePolicyLimit else { return .success(()) }
         return .failure(InlinePolicySizeExceeded(owner: owner, ownerName: ownerName, size: total))
     }
 }
@@ -44,10 +31,21 @@ public struct InlinePolicySizeExceeded: Error, Sendable, Equatable, CustomString
 
     /// AWS's text, word for word: `Maximum policy size of 2048 bytes exceeded for user <name>`.
     public var message: String {
-        "Maximum policy size of \(owner.limit) bytes exceeded for \(owner.rawValue) \(ownerName)"
+        "Maximum policy size of \(owner.inlinePolicyLimit) bytes exceeded for \(owner.rawValue) \(ownerName)"
     }
 
     public var description: String {
         "LimitExceeded: \(message) (the inline policies would total \(size) characters without white space)"
+    }
+}
+
+extension IAMIdentityKind {
+    /// The inline policy quota in characters, white space not counted.
+    public var inlinePolicyLimit: Int {
+        switch self {
+        case .user: 2048
+        case .group: 5120
+        case .role: 10240
+        }
     }
 }

@@ -16,7 +16,7 @@ public struct IAMService: MockAWSService {
     enum Owner: String {
         case user = "User", role = "Role", group = "Group"
 
-        var sizeOwner: InlinePolicySizeLimit.Owner {
+        var kind: IAMIdentityKind {
             switch self {
             case .user: .user
             case .role: .role
@@ -59,17 +59,11 @@ public struct IAMService: MockAWSService {
         }
         let existing = inlinePolicies(owner: owner, arn: arn).mapValues(PolicyText.init)
         if case .failure(let exceeded) = InlinePolicySizeLimit.check(
-            putting: policyName, document: PolicyText(document), existing: existing, owner: owner.sizeOwner, ownerName: name
+            putting: policyName, document: PolicyText(document), existing: existing, owner: owner.kind, ownerName: name
         ) {
             throw AWSServiceError(status: 409, code: "LimitExceeded", message: exceeded.message)
         }
-        world.withIAM { state in
-            switch owner {
-            case .user: state.users[arn]?.inlinePolicies[policyName] = document
-            case .role: state.roles[arn]?.inlinePolicies[policyName] = document
-            case .group: state.groups[arn]?.inlinePolicies[policyName] = document
-            }
-        }
+        world.withIAM { $0.setInlinePolicy(policyName, document: document, of: owner.kind, arn: arn) }
         return WireFormat.queryEmptyResponse(action: call.action, namespace: Self.namespace, requestID: call.requestID)
     }
 
@@ -94,13 +88,7 @@ public struct IAMService: MockAWSService {
         guard inlinePolicies(owner: owner, arn: arn)[policyName] != nil else {
             throw AWSServiceError(status: 404, code: "NoSuchEntity", message: "The \(owner.rawValue.lowercased()) policy with name \(policyName) cannot be found.")
         }
-        world.withIAM { state in
-            switch owner {
-            case .user: state.users[arn]?.inlinePolicies[policyName] = nil
-            case .role: state.roles[arn]?.inlinePolicies[policyName] = nil
-            case .group: state.groups[arn]?.inlinePolicies[policyName] = nil
-            }
-        }
+        world.withIAM { $0.setInlinePolicy(policyName, document: nil, of: owner.kind, arn: arn) }
         return WireFormat.queryEmptyResponse(action: call.action, namespace: Self.namespace, requestID: call.requestID)
     }
 
@@ -124,17 +112,12 @@ public struct IAMService: MockAWSService {
             throw AWSServiceError(status: 404, code: "NoSuchEntity", message: "Policy \(policyARN) does not exist or is not attachable.")
         }
         let wasAttached: Bool = world.withIAM { state in
-            func update(_ list: inout [String]) -> Bool {
+            state.updateAttachedPolicies(of: owner.kind, arn: arn) { list in
                 let present = list.contains(policyARN)
                 if attach, !present { list.append(policyARN) }
                 if !attach { list.removeAll { $0 == policyARN } }
                 return present
-            }
-            switch owner {
-            case .user: return state.users[arn].map { _ in update(&state.users[arn]!.attachedPolicyARNs) } ?? false
-            case .role: return state.roles[arn].map { _ in update(&state.roles[arn]!.attachedPolicyARNs) } ?? false
-            case .group: return state.groups[arn].map { _ in update(&state.groups[arn]!.attachedPolicyARNs) } ?? false
-            }
+            } ?? false
         }
         if !attach, !wasAttached {
             throw AWSServiceError(status: 404, code: "NoSuchEntity", message: "Policy \(policyARN) was not found.")
@@ -180,13 +163,7 @@ public struct IAMService: MockAWSService {
         guard let caller = call.caller else { throw .missingAuthentication }
         let arn = "arn:aws:iam::\(caller.accountID):\(owner.rawValue.lowercased())/\(name)"
         try world.requireAllowed(caller, action: action, resource: arn)
-        let exists = world.withIAM { state in
-            switch owner {
-            case .user: state.users[arn] != nil
-            case .role: state.roles[arn] != nil
-            case .group: state.groups[arn] != nil
-            }
-        }
+        let exists = world.withIAM { $0.inlinePolicies(of: owner.kind, arn: arn) != nil }
         guard exists else { throw noSuchEntity(owner, name) }
         return arn
     }
@@ -196,12 +173,6 @@ public struct IAMService: MockAWSService {
     }
 
     private func inlinePolicies(owner: Owner, arn: String) -> [String: String] {
-        world.withIAM { state in
-            switch owner {
-            case .user: state.users[arn]?.inlinePolicies ?? [:]
-            case .role: state.roles[arn]?.inlinePolicies ?? [:]
-            case .group: state.groups[arn]?.inlinePolicies ?? [:]
-            }
-        }
+        world.withIAM { $0.inlinePolicies(of: owner.kind, arn: arn) } ?? [:]
     }
 }

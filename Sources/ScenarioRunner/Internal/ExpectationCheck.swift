@@ -6,6 +6,7 @@ struct ExpectationCheck {
     let expectation: Scenario.Expectation
     let outcome: CommandOutcome?
     let tunnel: RunningProcess?
+    let labLog: LogBuffer
 
     /// How long the tunnel's log may lag behind what a client saw.
     static let logGrace: Duration = .seconds(5)
@@ -33,14 +34,36 @@ struct ExpectationCheck {
                     unmet.append("output matches /\(pattern)/")
                 }
             }
+            for text in expectation.outputLacks where (outcome.stdout + outcome.stderr).contains(text) {
+                unmet.append("output lacks \"\(text)\"")
+            }
             if let bound = expectation.elapsedUnder, outcome.elapsed >= bound {
                 unmet.append("elapsed under \(bound.seconds) s (took \(outcome.elapsed.seconds) s)")
+            }
+            if let bound = expectation.elapsedOver, outcome.elapsed <= bound {
+                unmet.append("elapsed over \(bound.seconds) s (took \(outcome.elapsed.seconds) s)")
+            }
+            if let sqlState = expectation.sqlState, outcome.sqlState != sqlState {
+                unmet.append("SQLSTATE \(sqlState) (got \(outcome.sqlState ?? "none"))")
             }
         }
         if !expectation.tunnelLogContains.isEmpty {
             unmet += await missingFromTunnelLog()
         }
+        if !expectation.labLogContains.isEmpty {
+            unmet += await missingFromLabLog()
+        }
         return unmet
+    }
+
+    private func missingFromLabLog() async -> [String] {
+        let deadline = ContinuousClock.now + Self.logGrace
+        while true {
+            let missing = expectation.labLogContains.filter { !labLog.contains($0) }
+            if missing.isEmpty { return [] }
+            if ContinuousClock.now >= deadline { return missing.map { "lab log contains \"\($0)\"" } }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
     }
 
     private func missingFromTunnelLog() async -> [String] {

@@ -1,12 +1,13 @@
 import Logging
 import Synchronization
 
-/// The last lines a scenario's lab logged, for the failure report (the mock's side of the story).
+/// The last lines a scenario's lab logged, for `lab_log_contains` and the failure report (the
+/// mock's side of the story).
 final class LogBuffer: Sendable {
     private let lines = Mutex<[String]>([])
     private let capacity: Int
 
-    init(capacity: Int = 200) {
+    init(capacity: Int = 2000) {
         self.capacity = capacity
     }
 
@@ -18,6 +19,8 @@ final class LogBuffer: Sendable {
     }
 
     func tail(_ count: Int) -> [String] { lines.withLock { Array($0.suffix(count)) } }
+
+    func contains(_ text: String) -> Bool { lines.withLock { $0.contains { $0.contains(text) } } }
 
     func logger(label: String, level: Logger.Level) -> Logger {
         var logger = Logger(label: label) { label in Handler(buffer: self, label: label) }

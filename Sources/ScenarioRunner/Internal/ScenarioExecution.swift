@@ -40,6 +40,9 @@ struct ScenarioExecution {
             guard !resources.interrupted else { throw Failed(failure: .init(location: "lab", expected: ["no interrupt"], actual: "interrupted")) }
             var environment = Self.baseEnvironment()
             for (name, value) in lab.environment { environment[name] = value }
+            environment["DBTUNNEL"] = configuration.dbtunnelPath
+            environment["SCENARIO_DIR"] = directory
+            try writeAWSFiles(environment: environment)
             var port: Int?
             if let spec = scenario.tunnel {
                 let process = try startTunnel(spec, lab: lab, environment: environment)
@@ -55,7 +58,7 @@ struct ScenarioExecution {
                 environment["PGCONNECT_TIMEOUT"] = "15"
             }
             for (index, step) in scenario.steps.enumerated() {
-                try await run(step, number: index + 1, lab: lab, tunnel: tunnel, environment: environment)
+                try await run(step, number: index + 1, lab: lab, tunnel: tunnel, labLog: labLog, environment: environment)
             }
         } catch let failed as Failed {
             result.failure = failed.failure
@@ -102,7 +105,7 @@ struct ScenarioExecution {
             "--connect-to", "\(database.hostname):\(database.port):127.0.0.1:\(endpoint.port)", "--ca-file", lab.caPath,
         ]
         if let user = spec.dbUser { arguments += ["--db-user", user] }
-        arguments += spec.flags
+        arguments += spec.flags.map { Self.expand($0, environment: environment) }
         var environment = environment
         for (name, value) in spec.environment { environment[name] = value }
         do {
@@ -112,6 +115,34 @@ struct ScenarioExecution {
         } catch {
             throw Failed(failure: .init(location: "tunnel", expected: ["the tunnel starts"], actual: "\(error)"))
         }
+    }
+
+    /// The scenario's `aws_config` and `aws_credentials`, into the files the lab's exports name.
+    private func writeAWSFiles(environment: [String: String]) throws {
+        for (text, variable) in [(scenario.awsConfig, "AWS_CONFIG_FILE"), (scenario.awsCredentials, "AWS_SHARED_CREDENTIALS_FILE")] {
+            guard let text, let path = environment[variable] else { continue }
+            do {
+                try text.write(toFile: path, atomically: true, encoding: .utf8)
+            } catch {
+                throw Failed(failure: .init(location: "set-up", expected: ["\(variable) written"], actual: "\(error)"))
+            }
+        }
+    }
+
+    /// `${NAME}` replaced by the variable's value (empty when unset), as a shell would.
+    static func expand(_ text: String, environment: [String: String]) -> String {
+        var result = ""
+        var rest = Substring(text)
+        while let start = rest.range(of: "${") {
+            result += rest[..<start.lowerBound]
+            guard let end = rest[start.upperBound...].firstIndex(of: "}") else {
+                result += rest[start.lowerBound...]
+                return result
+            }
+            result += environment[String(rest[start.upperBound..<end])] ?? ""
+            rest = rest[rest.index(after: end)...]
+        }
+        return result + rest
     }
 
     /// The port from the tunnel's `Started DB proxy on 127.0.0.1:PORT` line.
@@ -133,7 +164,9 @@ struct ScenarioExecution {
         ))
     }
 
-    private func run(_ step: Scenario.Step, number: Int, lab: LabRuntime, tunnel: RunningProcess?, environment: [String: String]) async throws {
+    private func run(
+        _ step: Scenario.Step, number: Int, lab: LabRuntime, tunnel: RunningProcess?, labLog: LogBuffer, environment: [String: String]
+    ) async throws {
         let location = "step \(number) (\(scenario.file):\(step.line)): \(step.summary)"
         guard !resources.interrupted else { throw Failed(failure: .init(location: location, expected: ["no interrupt"], actual: "interrupted")) }
         var environment = environment
@@ -141,11 +174,26 @@ struct ScenarioExecution {
         var outcome: CommandOutcome?
         switch step.action {
         case .psql(let text):
-            outcome = try await command("psql -X -v ON_ERROR_STOP=1 " + text, step: step, environment: environment)
+            // exec: Ctrl+C (interrupt_after) goes to psql itself, not to a shell waiting for it.
+            outcome = try await command(["/bin/sh", "-c", "exec psql -X -v ON_ERROR_STOP=1 " + text], step: step, environment: environment)
         case .shell(let text):
-            outcome = try await command(text, step: step, environment: environment)
+            outcome = try await command(["/bin/sh", "-c", text], step: step, environment: environment)
         case .aws(let text):
-            outcome = try await command("aws " + text, step: step, environment: environment)
+            outcome = try await command(["/bin/sh", "-c", "exec aws " + text], step: step, environment: environment)
+        case .boto3(let program):
+            outcome = try await command(["python3", "-c", "import boto3, botocore, json, sys\n" + program], step: step, environment: environment)
+        case .libpq(let query):
+            outcome = try await BuiltInClients.libpq(query, conninfo: libpqConninfo(query, environment: environment), timeout: step.timeout)
+        case .cutEndpoint(let database, let how):
+            try await change(location) { try await lab.cutEndpoint(database, how) }
+        case .delayEndpoint(let database, let delay):
+            try await change(location) { try await lab.delayEndpoint(database, by: delay) }
+        case .restoreEndpoint(let database):
+            try await change(location) { try await lab.restoreEndpoint(database) }
+        case .detachPolicy(let detach):
+            try await change(location) {
+                try lab.world.detachPolicy(detach.policy, from: detach.holder, named: detach.holderName)
+            }
         case .imdsMode(let name):
             lab.aws.instanceMetadata.update { $0.mode = MockInstanceMetadata.Mode(name: name) ?? .normal }
         case .advanceClock(let seconds):
@@ -167,17 +215,36 @@ struct ScenarioExecution {
         case .check:
             break
         }
-        let unmet = await ExpectationCheck(expectation: step.expectation, outcome: outcome, tunnel: tunnel).unmet()
+        let unmet = await ExpectationCheck(expectation: step.expectation, outcome: outcome, tunnel: tunnel, labLog: labLog).unmet()
         if !unmet.isEmpty {
             let actual = outcome?.summary ?? (tunnel.map { _ in "the tunnel's log (below) did not say it" } ?? "")
             throw Failed(failure: .init(location: location, expected: unmet, actual: actual))
         }
     }
 
-    private func command(_ text: String, step: Scenario.Step, environment: [String: String]) async throws -> CommandOutcome {
+    /// A change to the world (an endpoint fault, a policy removed): it must take.
+    private func change(_ location: String, _ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch {
+            throw Failed(failure: .init(location: location, expected: ["the change takes"], actual: "\(error)"))
+        }
+    }
+
+    /// The tunnel (as the psql steps see it), then the step's own keywords.
+    private func libpqConninfo(_ query: Scenario.BuiltInQuery, environment: [String: String]) -> String {
+        var keywords = [
+            "host=127.0.0.1", "port=\(environment["PGPORT"] ?? "")", "user=\(environment["PGUSER"] ?? "postgres")",
+            "dbname=postgres", "sslmode=disable", "connect_timeout=15", "application_name=dbtunnel-scenario",
+        ]
+        if let extra = query.conninfo { keywords.append(Self.expand(extra, environment: environment)) }
+        return keywords.joined(separator: " ")
+    }
+
+    private func command(_ arguments: [String], step: Scenario.Step, environment: [String: String]) async throws -> CommandOutcome {
         let process: RunningProcess
         do {
-            process = try Subprocess.spawn(["/bin/sh", "-c", text], environment: environment)
+            process = try Subprocess.spawn(arguments, environment: environment)
         } catch {
             throw Failed(failure: .init(location: "step at line \(step.line)", expected: ["the command starts"], actual: "\(error)"))
         }
@@ -185,6 +252,13 @@ struct ScenarioExecution {
         defer { resources.remove(process) }
         let started = ContinuousClock.now
         let timeout = step.timeout
+        let interrupter = step.interruptAfter.map { delay in
+            Task {
+                try await Task.sleep(for: delay)
+                process.signal(SIGINT)
+            }
+        }
+        defer { interrupter?.cancel() }
         let result = try await onThread { () -> (SubprocessResult, timedOut: Bool) in
             if let result = process.wait(timeout: timeout) { return (result, false) }
             return (process.terminate(), true)

@@ -1,3 +1,4 @@
+import AWSMocks
 import Foundation
 import Lab
 import Yams
@@ -7,12 +8,13 @@ struct ScenarioParser {
     let root: YAMLReader
 
     static let actionKeys: Set<String> = [
-        "psql", "shell", "aws", "imds_mode", "advance_clock", "stop_backend", "wait_for_tunnel_exit",
+        "psql", "shell", "aws", "boto3", "libpq", "imds_mode", "advance_clock", "stop_backend", "wait_for_tunnel_exit",
+        "cut_endpoint", "delay_endpoint", "restore_endpoint", "detach_policy",
     ]
     static let imdsModes = ["normal", "hop-limit-1", "v1-disabled", "no-role", "slow"]
 
     func parse() throws(LabFileError) -> Scenario {
-        let entries = try root.mapping(allowed: ["name", "symptom", "cause", "fix", "lab", "tunnel", "steps"])
+        let entries = try root.mapping(allowed: ["name", "symptom", "cause", "fix", "lab", "aws_config", "aws_credentials", "tunnel", "steps"])
         let lab = try parseLab(root.required("lab", in: entries))
         var tunnel: Scenario.Tunnel?
         if let node = root.optional("tunnel", in: entries) { tunnel = try parseTunnel(node, lab: lab) }
@@ -25,7 +27,10 @@ struct ScenarioParser {
             symptom: try root.required("symptom", in: entries).string(),
             cause: try root.required("cause", in: entries).string(),
             fix: try root.required("fix", in: entries).string(),
-            file: root.file, lab: lab, tunnel: tunnel, steps: steps
+            file: root.file, lab: lab,
+            awsConfig: try root.optional("aws_config", in: entries)?.string(),
+            awsCredentials: try root.optional("aws_credentials", in: entries)?.string(),
+            tunnel: tunnel, steps: steps
         )
     }
 
@@ -75,7 +80,7 @@ struct ScenarioParser {
     }
 
     private func parseStep(_ node: YAMLReader, lab: LabFile, tunnel: Scenario.Tunnel?) throws(LabFileError) -> Scenario.Step {
-        let fields = try node.mapping(allowed: Self.actionKeys.union(["expect", "expect_tunnel_log_contains", "timeout", "env"]))
+        let fields = try node.mapping(allowed: Self.actionKeys.union(["expect", "expect_tunnel_log_contains", "timeout", "interrupt_after", "env"]))
         let actions = fields.filter { Self.actionKeys.contains($0.key) }
         guard actions.count <= 1 else {
             throw node.fail("a step does one thing; this one has \(actions.map(\.key).joined(separator: " and "))")
@@ -101,13 +106,23 @@ struct ScenarioParser {
         if !expectation.tunnelLogContains.isEmpty { summary += " (tunnel log)" }
         // A command without expectations is set-up: it must succeed.
         let isCommand = switch action {
-        case .psql, .shell, .aws: true
+        case .psql, .shell, .aws, .boto3, .libpq: true
         default: false
         }
         if isCommand, node.optional("expect", in: fields) == nil { expectation.exit = .zero }
+        var interruptAfter: Duration?
+        if let interrupt = node.optional("interrupt_after", in: fields) {
+            switch action {
+            case .psql, .shell, .aws, .boto3: interruptAfter = try Self.duration(interrupt)
+            default: throw interrupt.fail("interrupt_after sends Ctrl+C to a program: it goes with psql, shell, aws or boto3 (libpq has cancel_after)")
+            }
+        }
+        if expectation.sqlState != nil {
+            guard case .libpq = action else { throw node.fail("sqlstate is what a built-in client reports: it goes with libpq steps") }
+        }
         switch action {
-        case .psql where tunnel == nil || tunnel?.starts == false:
-            throw node.fail("psql steps go through the tunnel; add a tunnel section that starts")
+        case .psql where tunnel == nil || tunnel?.starts == false, .libpq where tunnel == nil || tunnel?.starts == false:
+            throw node.fail("psql and libpq steps go through the tunnel; add a tunnel section that starts")
         case .waitForTunnelExit where tunnel == nil:
             throw node.fail("wait_for_tunnel_exit needs a tunnel section")
         default:
@@ -120,7 +135,7 @@ struct ScenarioParser {
         return Scenario.Step(
             action: action, expectation: expectation,
             timeout: try node.optional("timeout", in: fields).map { (node) throws(LabFileError) in try Self.duration(node) } ?? .seconds(30),
-            environment: environment, line: node.node.mark?.line ?? 0, summary: summary
+            interruptAfter: interruptAfter, environment: environment, line: node.node.mark?.line ?? 0, summary: summary
         )
     }
 
@@ -135,6 +150,37 @@ struct ScenarioParser {
         case "aws":
             let text = try value.string()
             return (.aws(text), "aws \(text)")
+        case "boto3":
+            let text = try value.string()
+            return (.boto3(text), "boto3: " + (text.split(separator: "\n").first.map(String.init) ?? ""))
+        case "libpq":
+            let fields = try value.mapping(allowed: ["query", "cancel_after", "conninfo"])
+            let query = try value.required("query", in: fields).string()
+            let step = Scenario.BuiltInQuery(
+                query: query,
+                cancelAfter: try value.optional("cancel_after", in: fields).map { (node) throws(LabFileError) in try Self.duration(node) },
+                conninfo: try value.optional("conninfo", in: fields)?.string()
+            )
+            return (.libpq(step), "libpq: \(query)" + (step.cancelAfter.map { " (cancel after \($0.seconds) s)" } ?? ""))
+        case "cut_endpoint":
+            let fields = try value.mapping(allowed: ["database", "how"])
+            let database = try databaseName(value.required("database", in: fields), lab: lab)
+            let howNode = try value.required("how", in: fields)
+            let text = try howNode.string()
+            guard let how = EndpointCut(rawValue: text) else {
+                throw howNode.fail("how is drop (packets vanish: clients time out) or refuse (connection refused), got '\(text)'")
+            }
+            return (.cutEndpoint(database: database, how: how), "cut_endpoint: \(database) (\(text))")
+        case "delay_endpoint":
+            let fields = try value.mapping(allowed: ["database", "by"])
+            let database = try databaseName(value.required("database", in: fields), lab: lab)
+            let delay = try Self.duration(value.required("by", in: fields))
+            return (.delayEndpoint(database: database, by: delay), "delay_endpoint: \(database) by \(delay.seconds) s")
+        case "restore_endpoint":
+            let database = try databaseName(value, lab: lab)
+            return (.restoreEndpoint(database: database), "restore_endpoint: \(database)")
+        case "detach_policy":
+            return try parseDetachPolicy(value, lab: lab)
         case "imds_mode":
             let mode = try value.string()
             guard Self.imdsModes.contains(mode) else { throw value.fail("expected one of \(Self.imdsModes.joined(separator: ", ")), got '\(mode)'") }
@@ -154,9 +200,42 @@ struct ScenarioParser {
         }
     }
 
+    private func databaseName(_ node: YAMLReader, lab: LabFile) throws(LabFileError) -> String {
+        let name = try node.string()
+        guard lab.databases.contains(where: { $0.identifier == name }) else {
+            throw node.fail("the lab has no database '\(name)'; it has: \(lab.databases.map(\.identifier).joined(separator: ", "))")
+        }
+        return name
+    }
+
+    /// `{user: alice, policy: connect-mydb}` (or `role:` / `group:`).
+    private func parseDetachPolicy(_ node: YAMLReader, lab: LabFile) throws(LabFileError) -> (action: Scenario.Action, summary: String) {
+        let holders = IAMIdentityKind.allCases.map(\.rawValue)
+        let fields = try node.mapping(allowed: Set(holders + ["policy"]))
+        let named = fields.filter { holders.contains($0.key) }
+        guard named.count == 1, let holderEntry = named.first, let holder = IAMIdentityKind(rawValue: holderEntry.key) else {
+            throw node.fail("detach_policy names one of user, role or group, and the policy")
+        }
+        let holderName = try holderEntry.value.string()
+        let known: [String] = switch holder {
+        case .user: lab.accounts.flatMap { $0.users.map(\.name) }
+        case .role: lab.accounts.flatMap { $0.roles.map(\.name) }
+        case .group: lab.accounts.flatMap { $0.groups.map(\.name) }
+        }
+        guard known.contains(holderName) else {
+            throw holderEntry.value.fail("the lab has no \(holder.rawValue) '\(holderName)'; it has: \(known.joined(separator: ", "))")
+        }
+        let policy = try node.required("policy", in: fields).string()
+        return (
+            .detachPolicy(.init(holder: holder, holderName: holderName, policy: policy)),
+            "detach_policy: \(policy) from \(holder.rawValue) \(holderName)"
+        )
+    }
+
     private func parseExpectation(_ node: YAMLReader) throws(LabFileError) -> Scenario.Expectation {
         let fields = try node.mapping(allowed: [
-            "exit", "stdout_contains", "stderr_contains", "output_contains", "output_matches", "elapsed_under", "tunnel_log_contains",
+            "exit", "stdout_contains", "stderr_contains", "output_contains", "output_lacks", "output_matches", "elapsed_under",
+            "elapsed_over", "sqlstate", "tunnel_log_contains", "lab_log_contains",
         ])
         var expectation = Scenario.Expectation()
         if let exit = node.optional("exit", in: fields) {
@@ -172,13 +251,23 @@ struct ScenarioParser {
         expectation.stdoutContains = try node.optional("stdout_contains", in: fields).map(texts) ?? []
         expectation.stderrContains = try node.optional("stderr_contains", in: fields).map(texts) ?? []
         expectation.outputContains = try node.optional("output_contains", in: fields).map(texts) ?? []
+        expectation.outputLacks = try node.optional("output_lacks", in: fields).map(texts) ?? []
         expectation.tunnelLogContains = try node.optional("tunnel_log_contains", in: fields).map(texts) ?? []
+        expectation.labLogContains = try node.optional("lab_log_contains", in: fields).map(texts) ?? []
+        if let sqlState = node.optional("sqlstate", in: fields) {
+            let text = try sqlState.string()
+            guard text.count == 5, text.allSatisfy({ $0.isNumber || ($0.isUppercase && $0.isASCII) }) else {
+                throw sqlState.fail("a SQLSTATE is five digits or capital letters, e.g. 57014, got '\(text)'")
+            }
+            expectation.sqlState = text
+        }
         if let matches = node.optional("output_matches", in: fields) {
             let pattern = try matches.string()
             do { _ = try NSRegularExpression(pattern: pattern) } catch { throw matches.fail("not a regular expression: \(pattern)") }
             expectation.outputMatches = pattern
         }
         if let elapsed = node.optional("elapsed_under", in: fields) { expectation.elapsedUnder = try Self.duration(elapsed) }
+        if let elapsed = node.optional("elapsed_over", in: fields) { expectation.elapsedOver = try Self.duration(elapsed) }
         return expectation
     }
 
