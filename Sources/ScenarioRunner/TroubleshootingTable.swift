@@ -1,3 +1,5 @@
+import Foundation
+
 /// The README's troubleshooting table, made from the scenario files themselves so the two
 /// cannot drift apart (`dbtunnel scenario list --markdown`; a test compares it with README.md).
 public enum TroubleshootingTable {

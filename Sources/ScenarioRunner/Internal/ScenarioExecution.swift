@@ -42,6 +42,9 @@ struct ScenarioExecution {
             for (name, value) in lab.environment { environment[name] = value }
             environment["DBTUNNEL"] = configuration.dbtunnelPath
             environment["SCENARIO_DIR"] = directory
+            // The aws CLI caches assumed-role sessions under ~/.aws/cli/cache: a session from an
+            // earlier lab (another mock world) would be sent here and refused.
+            environment["HOME"] = directory
             try writeAWSFiles(environment: environment)
             var port: Int?
             if let spec = scenario.tunnel {
