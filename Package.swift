@@ -113,7 +113,7 @@ let package = Package(
         // Shared by the test targets: real PostgreSQL servers in temp dirs, libpq, processes.
         .target(
             name: "TestSupport",
-            dependencies: ["CLibPQ", "Lab"],
+            dependencies: ["CLibPQ", "Lab", logging],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
@@ -144,7 +144,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LabTests",
-            dependencies: ["Lab", "TestSupport"],
+            dependencies: ["Lab", "TestSupport", "AWSAuth", "AWSMocks", "DBMocks", logging],
             swiftSettings: swiftSettings
         ),
         .testTarget(
