@@ -115,7 +115,7 @@ let package = Package(
         // Shared by the test targets: real PostgreSQL servers in temp dirs, libpq, processes.
         .target(
             name: "TestSupport",
-            dependencies: ["DBClients", "Lab"],
+            dependencies: ["DBClients", "Lab", logging],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
@@ -146,7 +146,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LabTests",
-            dependencies: ["Lab", "TestSupport"],
+            dependencies: ["Lab", "TestSupport", "AWSAuth", "AWSMocks", "DBMocks", logging],
             swiftSettings: swiftSettings
         ),
         .testTarget(

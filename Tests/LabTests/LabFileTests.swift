@@ -19,9 +19,54 @@ struct LabFileTests {
         #expect(account.roles.first?.trust.contains("arn:aws:iam::111111111111:user/alice") == true)
         #expect(lab.databases.first?.hostname == "mydb.abcdefghijkl.us-east-1.rds.amazonaws.com")
         #expect(lab.databases.first?.resourceID == "db-MYDBEXAMPLERESOURCE0000001")
-        #expect(lab.backends.first?.users == ["alice", "reader"])
+        #expect(lab.backends.first?.users == [.init(name: "alice"), .init(name: "reader")])
         #expect(lab.secrets.map(\.name) == ["mydb/alice"])
         #expect(lab.workgroups.map(\.name) == ["analytics"])
+    }
+
+    static let backendPrefix = "backends:\n  pg:\n    engine: postgres\n    users:\n"
+
+    @Test func backendUsersArePlainNamesOrMappingsWithRDSIAM() throws {
+        let lab = try LabFile.parse(Self.backendPrefix + "      - alice\n      - {name: bob, rds_iam: false}\n      - name: carol\n        rds_iam: yes\n", file: "users.yaml")
+        #expect(lab.backends.first?.users == [
+            .init(name: "alice", rdsIAM: true), .init(name: "bob", rdsIAM: false), .init(name: "carol", rdsIAM: true),
+        ])
+    }
+
+    @Test func backendSetupCreatesRDSIAMAndGrantsItToItsUsers() throws {
+        let backend = LabFile.Backend(
+            name: "pg", engine: .postgres, users: [.init(name: "alice"), .init(name: "bob", rdsIAM: false), .init(name: "odd\"name")],
+            databases: ["app"]
+        )
+        #expect(LabRuntime.setupSQL(backend) == """
+            create role rds_iam;
+            create role "alice" login;
+            grant rds_iam to "alice";
+            create role "bob" login;
+            create role "odd""name" login;
+            grant rds_iam to "odd""name";
+            create database "app";
+
+            """)
+    }
+
+    @Test(arguments: [
+        (backendPrefix + "      - {name: bob, rds_iam: false, superuser: true}\n", 5, 37, "backends.pg.users.[0]: unknown key 'superuser'; expected one of: name, rds_iam"),
+        (backendPrefix + "      - alice\n      - {name: bob, rds_iam: maybe}\n", 6, 30, "backends.pg.users.[1].rds_iam: expected true or false, got 'maybe'"),
+        (backendPrefix + "      - {rds_iam: false}\n", 5, 9, "backends.pg.users.[0]: missing required key 'name'"),
+        (backendPrefix + "      - [alice]\n", 5, 9, "backends.pg.users.[0]: expected a user name, or a mapping like {name: bob, rds_iam: false}"),
+        (backendPrefix + "      - {name: [bob]}\n", 5, 16, "backends.pg.users.[0].name: expected a text value"),
+        (backendPrefix + "      - {name: ''}\n", 5, 16, "a user name cannot be empty"),
+        (backendPrefix + "      - bob\n      - {name: bob, rds_iam: false}\n", 6, 9, "user bob is listed twice"),
+        ("backends:\n  pg:\n    engine: postgres\n    users: alice\n", 4, 12, "backends.pg.users: expected a list"),
+    ])
+    func badBackendUserNamesFileLineAndColumn(text: String, line: Int, column: Int, message: String) {
+        #expect {
+            try LabFile.parse(text, file: "users.yaml")
+        } throws: { error in
+            guard let error = error as? LabFileError else { return false }
+            return error.file == "users.yaml" && error.line == line && error.column == column && error.description.contains(message)
+        }
     }
 
     @Test(arguments: [

@@ -122,6 +122,24 @@ struct CodecTests {
         )
     }
 
+    @Test func queryMessageIsTheDocumentedBytesAndRoundTrips() throws {
+        var buffer = ByteBuffer()
+        FrontendMessage.query("select 1").encode(into: &buffer)
+        // 'Q', Int32 length counting itself (4 + 8 characters + NUL), the text, NUL.
+        #expect(Array(buffer.readableBytesView) == [UInt8(ascii: "Q"), 0, 0, 0, 13] + Array("select 1".utf8) + [0])
+        try ByteToMessageDecoderVerifier.verifyDecoder(
+            inputOutputPairs: [(buffer, [.query("select 1")])],
+            decoderFactory: { FrontendMessageDecoder() }
+        )
+    }
+
+    @Test func queryWithoutItsTerminatorIsAnError() {
+        var buffer = ByteBuffer(bytes: [UInt8(ascii: "Q"), 0, 0, 0, 6, UInt8(ascii: "x"), UInt8(ascii: "y")])
+        #expect { try FrontendMessage.decode(from: &buffer) } throws: { error in
+            "\(error)".contains("Query is not a NUL-terminated string")
+        }
+    }
+
     @Test func oversizedPasswordMessageIsRefused() {
         var buffer = ByteBuffer(bytes: [UInt8(ascii: "p"), 0x00, 0x10, 0x00, 0x00])
         #expect(throws: PostgresWireError.self) { try FrontendMessage.decode(from: &buffer) }

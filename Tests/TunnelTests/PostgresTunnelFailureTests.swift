@@ -67,9 +67,9 @@ struct PostgresTunnelFailureTests {
     }
 
     @Test func endpointThatDropsPacketsFailsWithinTheConnectTimeout() async throws {
-        let blackhole = try Blackhole()
+        let blackhole = try await DroppingListener()
         let (tunnel, port) = try await TunnelLab.tunnel(dialPort: blackhole.port, connectTimeout: .seconds(2))
-        defer { Task { try? await tunnel.close() } }
+        defer { Task { try? await tunnel.close(); blackhole.close() } }
         let started = ContinuousClock.now
         let result = try await TunnelLab.psql(port: port, ["-c", "select 1"])
         let elapsed = ContinuousClock.now - started
@@ -122,33 +122,4 @@ struct PostgresTunnelFailureTests {
         let after = try await TunnelLab.psql(port: port, ["-c", "select 1"])
         #expect(after.stdout == "1\n")
     }
-}
-
-/// A TCP listener whose accept queue is full, so further SYNs are dropped: what a security
-/// group that drops packets looks like to a client (a timeout, not a refusal), on loopback.
-final class Blackhole {
-    let port: Int
-    private var descriptors: [Int32] = []
-
-    init() throws {
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) } }
-        listen(listener, 0)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
-        port = Int(UInt16(bigEndian: address.sin_port))
-        descriptors.append(listener)
-        // Fill the accept queue (backlog 0 holds one; a couple more to be sure) and never accept.
-        for _ in 0..<3 {
-            let filler = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
-            _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(filler, $0, length) } }
-            descriptors.append(filler)
-        }
-        usleep(200_000)
-    }
-
-    deinit { descriptors.forEach { close($0) } }
 }

@@ -92,6 +92,31 @@ struct PostgresTunnelTests {
         #expect(try await blocking { try connection.query("select 42") } == [["42"]])
     }
 
+    @Test func libpqCancelReachesAnEndpointThatRequiresAClientCertificate() async throws {
+        // The tunnel sends its CancelRequest inside TLS with its client certificate; the
+        // endpoint refuses a plain one (LabRuntimeTests), so this only passes that way.
+        let endpoint = try await TunnelLab.endpoint(clientCA: TunnelLab.shared.ca.certificatePEM)
+        let directory = try TemporaryDirectory()
+        let client = try TunnelLab.shared.ca.issueClientCertificate(commonName: "tunnel").write(to: directory.path, name: "client")
+        let (tunnel, port) = try await TunnelLab.tunnel(
+            dialPort: endpoint.port!,
+            tls: UpstreamTLSConfiguration(caFile: TunnelLab.shared.caPath, certificateFile: client.certificate, keyFile: client.key)
+        )
+        defer { Task { try? await tunnel.close(); try? await endpoint.close() } }
+        let connection = try await blocking { try LibPQConnection(TunnelLab.conninfo(port: port)) }
+        try connection.sendQuery("select pg_sleep(30)")
+        try await Task.sleep(for: .milliseconds(300))
+        let started = ContinuousClock.now
+        try connection.cancel()
+        let outcome = try await blocking { Result { try connection.waitForResult() } }
+        let error = #expect(throws: LibPQError.self) { try outcome.get() }
+        #expect(error?.sqlState == "57014")
+        #expect(ContinuousClock.now - started < .seconds(2))
+        #expect(endpoint.statistics.cancelRequestsForwarded == 1)
+        #expect(endpoint.statistics.cancelRequestsRefused == 0)
+        #expect(try await blocking { try connection.query("select 42") } == [["42"]])
+    }
+
     @Test func psqlInterruptedMidQueryCancelsIt() async throws {
         let endpoint = try await TunnelLab.endpoint()
         let (tunnel, port) = try await TunnelLab.tunnel(dialPort: endpoint.port!)

@@ -38,9 +38,15 @@ public struct IssuedCertificate: Sendable {
     public func write(to directory: String, name: String) throws -> (certificate: String, key: String) {
         let certificatePath = PEMFile.path(directory, "\(name).crt")
         let keyPath = PEMFile.path(directory, "\(name).key")
+        try write(certificateTo: certificatePath, keyTo: keyPath)
+        return (certificatePath, keyPath)
+    }
+
+    /// Writes the chain to `certificatePath` (mode 0644) and the key to `keyPath` (mode 0600,
+    /// as PostgreSQL and libpq demand of a key), replacing files of those names.
+    public func write(certificateTo certificatePath: String, keyTo keyPath: String) throws {
         try PEMFile.write(chainPEM, to: certificatePath, mode: PEMFile.publicMode)
         try PEMFile.write(privateKeyPEM, to: keyPath, mode: PEMFile.privateKeyMode)
-        return (certificatePath, keyPath)
     }
 }
 

@@ -5,8 +5,13 @@ import NIOSSL
 import Synchronization
 
 /// A mock RDS PostgreSQL endpoint: requires TLS with a lab certificate, asks for a cleartext
-/// password and verifies it as an IAM token the way RDS does, then hands the connection to a
-/// real PostgreSQL server (signed in there with `trust`) and relays.
+/// password and verifies it as an IAM token the way RDS does, signs in at a real PostgreSQL
+/// server (with `trust`), checks there that the user is a member of `rds_iam` as RDS demands,
+/// then hands the connection over and relays.
+///
+/// With a client CA, clients must present a certificate, and a CancelRequest sent without TLS
+/// (so without one) is refused. For fault injection it can stop listening (`close`), listen
+/// again on the same port (`start(port:)`), and hold each new connection (`answerDelay`).
 public final class MockPostgresEndpoint: Sendable {
     public struct Configuration: Sendable {
         /// The endpoint's DNS name: what the certificate names and what tokens are signed for.
@@ -61,6 +66,7 @@ public final class MockPostgresEndpoint: Sendable {
     public let statistics = EndpointStatistics()
     private let group: any EventLoopGroup
     private let channel = Mutex<(any Channel)?>(nil)
+    private let delay = Mutex<Duration>(.zero)
 
     public init(
         configuration: Configuration, verifier: RDSTokenVerifier, iamEnabled: (@Sendable () -> Bool)? = nil,
@@ -86,8 +92,11 @@ public final class MockPostgresEndpoint: Sendable {
         self.tls = try NIOSSLContext(configuration: tls)
     }
 
+    /// Starts listening on `port`, or on `configuration.listenPort` when nil; returns the port.
+    /// After `close()`, `start(port:)` with the previous port listens there again (the lab's
+    /// `restoreEndpoint`).
     @discardableResult
-    public func start() async throws -> Int {
+    public func start(port: Int? = nil) async throws -> Int {
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -97,14 +106,32 @@ public final class MockPostgresEndpoint: Sendable {
                     try channel.pipeline.syncOperations.addHandler(MockPostgresSessionHandler(endpoint: self))
                 }
             }
-            .bind(host: configuration.listenHost, port: configuration.listenPort)
+            .bind(host: configuration.listenHost, port: port ?? configuration.listenPort)
             .get()
-        self.channel.withLock { $0 = channel }
-        return channel.localAddress!.port!
+        guard let bound = channel.localAddress?.port else {
+            try? await channel.close()
+            throw ChannelError.inappropriateOperationForState
+        }
+        let previous = self.channel.withLock { current in
+            defer { current = channel }
+            return current
+        }
+        try? await previous?.close()
+        return bound
     }
 
+    /// The listening port; nil while not listening (before `start`, after `close`).
     public var port: Int? { channel.withLock { $0?.localAddress?.port } }
 
+    /// How long the endpoint waits, on each new connection, before it reads and answers
+    /// anything (a slow or overloaded database, for the lab's `delayEndpoint`). Connections
+    /// already past their delay are not affected.
+    public var answerDelay: Duration {
+        get { delay.withLock { $0 } }
+        set { delay.withLock { $0 = max(newValue, .zero) } }
+    }
+
+    /// Stops listening: new connections are refused. Sessions already accepted go on.
     public func close() async throws {
         let channel = self.channel.withLock { channel in
             defer { channel = nil }

@@ -7,7 +7,8 @@ import PostgresWire
 import Relay
 
 /// One client of the mock endpoint: SSLRequest → `S` → TLS → StartupMessage →
-/// AuthenticationCleartextPassword → PasswordMessage (the token) → verified → the real backend.
+/// AuthenticationCleartextPassword → PasswordMessage (the token) → verified → signed in at the
+/// real backend → member of `rds_iam` → the backend's sign-in messages to the client, and relay.
 final class MockPostgresSessionHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -23,9 +24,21 @@ final class MockPostgresSessionHandler: ChannelInboundHandler, RemovableChannelH
     private let endpoint: MockPostgresEndpoint
     private var state: State = .awaitingStartup(tls: false)
     private var buffer: ByteBuffer?
+    /// While the endpoint's answer delay runs: bytes are kept, nothing is answered.
+    private var holding = false
 
     init(endpoint: MockPostgresEndpoint) {
         self.endpoint = endpoint
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        let delay = endpoint.answerDelay
+        guard delay > .zero else { return }
+        holding = true
+        context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(delay)) { [self] in
+            holding = false
+            if context.channel.isActive { processBuffered(context: context) }
+        }
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -36,6 +49,11 @@ final class MockPostgresSessionHandler: ChannelInboundHandler, RemovableChannelH
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
         if buffer == nil { buffer = bytes } else { buffer!.writeBuffer(&bytes) }
+        guard !holding else { return }
+        processBuffered(context: context)
+    }
+
+    private func processBuffered(context: ChannelHandlerContext) {
         do {
             try process(context: context)
         } catch {
@@ -80,6 +98,14 @@ final class MockPostgresSessionHandler: ChannelInboundHandler, RemovableChannelH
             write([UInt8(ascii: "N")], context: context)
         case .sslRequest:
             throw PostgresWireError("SSLRequest inside TLS")
+        case .cancel where !tls && endpoint.configuration.clientCAPEM != nil:
+            // Whoever may cancel must first show the certificate a sign-in needs; a plain
+            // CancelRequest (libpq's PQcancel, psql's Ctrl+C) shows none.
+            endpoint.statistics.cancelRequestRefused()
+            endpoint.logger.info("mock endpoint: refused a cancel request without TLS: this endpoint requires a client certificate")
+            state = .done
+            buffer = nil
+            context.close(promise: nil)
         case .cancel(let key):
             // The client holds the backend's own keys (passed through at sign-in).
             forwardCancel(key, context: context)
@@ -161,27 +187,77 @@ final class MockPostgresSessionHandler: ChannelInboundHandler, RemovableChannelH
                         backend.close(promise: nil)
                         return
                     }
-                    // The backend trusts us; its AuthenticationOk, ParameterStatus, BackendKeyData and
-                    // ReadyForQuery go to the client as they are.
-                    var out = backend.allocator.buffer(capacity: 256)
-                    StartupPacket.startup(startup).encode(into: &out)
-                    let (clientSide, backendSide) = GlueHandler.matchedPair()
+                    // The backend trusts us. What it answers is held until the user proved to
+                    // be a member of rds_iam.
+                    let promise = backend.eventLoop.makePromise(of: BackendSignInHandler.Outcome.self)
                     do {
-                        try context.pipeline.syncOperations.addHandler(clientSide, position: .after(self))
-                        try backend.pipeline.syncOperations.addHandler(backendSide)
+                        try backend.pipeline.syncOperations.addHandler(BackendSignInHandler(startup: startup, promise: promise))
                     } catch {
                         backend.close(promise: nil)
                         context.close(promise: nil)
                         return
                     }
-                    endpoint.statistics.backendSessionOpened()
-                    backend.writeAndFlush(out, promise: nil)
-                    if let pending = buffer, pending.readableBytes > 0 { backend.writeAndFlush(pending, promise: nil) }
-                    buffer = nil
-                    state = .done
-                    context.pipeline.syncOperations.removeHandler(self, promise: nil)
+                    promise.futureResult.assumeIsolated().whenSuccess { [self] outcome in
+                        backendSignedIn(outcome, user: startup.user ?? "", backend: backend, context: context)
+                    }
                 }
             }
+    }
+
+    private func backendSignedIn(_ outcome: BackendSignInHandler.Outcome, user: String, backend: any Channel, context: ChannelHandlerContext) {
+        guard context.channel.isActive else {
+            terminate(backend)
+            return
+        }
+        switch outcome {
+        case .member(let signIn):
+            relay(to: backend, signIn: signIn, context: context)
+        case .notMember:
+            endpoint.statistics.signInRefusedWithoutRDSIAM()
+            endpoint.logger.info("mock endpoint: refused \(user): not a member of rds_iam (GRANT rds_iam TO \(user))")
+            terminate(backend)
+            reject(.fatal(sqlState: "28P01", message: "PAM authentication failed for user \"\(user)\""), context: context)
+        case .backendRefused(let errorResponse, let fields):
+            endpoint.logger.info("mock endpoint: the backend refused \(user): \(fields.message ?? "no message")")
+            backend.close(promise: nil)
+            state = .done
+            context.writeAndFlush(wrapOutboundOut(errorResponse)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        case .failed(let reason):
+            endpoint.logger.warning("mock endpoint: signing \(user) in at the backend failed: \(reason)")
+            terminate(backend)
+            reject(.fatal(sqlState: "XX000", message: "mock endpoint: \(reason)"), context: context)
+        }
+    }
+
+    /// The backend's sign-in messages to the client, then the relay both ways.
+    private func relay(to backend: any Channel, signIn: ByteBuffer, context: ChannelHandlerContext) {
+        let (clientSide, backendSide) = GlueHandler.matchedPair()
+        do {
+            try context.pipeline.syncOperations.addHandler(clientSide, position: .after(self))
+            try backend.pipeline.syncOperations.addHandler(backendSide)
+        } catch {
+            backend.close(promise: nil)
+            context.close(promise: nil)
+            return
+        }
+        endpoint.statistics.backendSessionOpened()
+        context.writeAndFlush(wrapOutboundOut(signIn), promise: nil)
+        if let pending = buffer, pending.readableBytes > 0 { backend.writeAndFlush(pending, promise: nil) }
+        buffer = nil
+        state = .done
+        context.pipeline.syncOperations.removeHandler(self, promise: nil)
+    }
+
+    /// Terminate, then close: the backend ends the session cleanly instead of logging an
+    /// unexpected EOF.
+    private func terminate(_ backend: any Channel) {
+        guard backend.isActive else {
+            backend.close(promise: nil)
+            return
+        }
+        var out = backend.allocator.buffer(capacity: 5)
+        FrontendMessage.terminate.encode(into: &out)
+        backend.writeAndFlush(out).whenComplete { _ in backend.close(promise: nil) }
     }
 
     private func forwardCancel(_ key: CancelRequest, context: ChannelHandlerContext) {
@@ -190,9 +266,10 @@ final class MockPostgresSessionHandler: ChannelInboundHandler, RemovableChannelH
         ClientBootstrap(group: context.eventLoop)
             .connectTimeout(.seconds(5))
             .connect(host: configuration.backendHost, port: configuration.backendPort)
-            .whenSuccess { backend in
+            .whenSuccess { [statistics = endpoint.statistics] backend in
                 var out = backend.allocator.buffer(capacity: 16)
                 StartupPacket.cancel(key).encode(into: &out)
+                statistics.cancelRequestForwarded()
                 backend.writeAndFlush(out).whenComplete { _ in backend.close(promise: nil) }
             }
         context.close(promise: nil)

@@ -39,6 +39,8 @@ public final class PostgresServer: @unchecked Sendable {
 
     public let port: Int
     public let host = "127.0.0.1"
+    /// The cluster's superuser (initdb -U postgres), trusted from 127.0.0.1 without a password.
+    public let superuser = "postgres"
     public let dataDirectory: String
     private let installation: PostgresInstallation
     private let lock = NSLock()
@@ -112,6 +114,12 @@ public final class PostgresServer: @unchecked Sendable {
             )
         }
         return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// A libpq URL for the superuser on the `postgres` database, for psql in a shell:
+    /// `psql "postgresql://postgres@127.0.0.1:54321/postgres" -c '…'`.
+    public var superuserURL: String {
+        "postgresql://\(superuser)@\(host):\(port)/postgres"
     }
 
     /// A libpq connection string for this server; `extra` is appended ("sslmode=require").

@@ -48,8 +48,21 @@ public struct LabFile: Sendable, Equatable {
         public var name: String
         public var engine: Engine
         /// Database roles (login) created in the backend.
-        public var users: [String] = []
+        public var users: [DatabaseUser] = []
         public var databases: [String] = []
+    }
+
+    /// A login role in a backend. RDS lets a user sign in with an IAM token only when it is a
+    /// member of `rds_iam`; the lab grants that unless told not to (`{name: bob, rds_iam: false}`).
+    public struct DatabaseUser: Sendable, Equatable {
+        public var name: String
+        /// `GRANT rds_iam TO <name>` when the backend starts.
+        public var rdsIAM: Bool
+
+        public init(name: String, rdsIAM: Bool = true) {
+            self.name = name
+            self.rdsIAM = rdsIAM
+        }
     }
 
     public struct Database: Sendable, Equatable {

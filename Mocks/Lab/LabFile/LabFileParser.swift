@@ -1,6 +1,7 @@
 import AWSAuth
 import AWSMocks
 import DBMocks
+import Yams
 
 /// The lab file's grammar, key by key.
 struct LabFileParser {
@@ -124,10 +125,37 @@ struct LabFileParser {
         guard let engine = LabFile.Backend.Engine(rawValue: try engineNode.string()) else {
             throw engineNode.fail("engine must be postgres (mariadb arrives with the MySQL tunnel)")
         }
+        var users: [LabFile.DatabaseUser] = []
+        for item in try node.optional("users", in: fields)?.sequence() ?? [] {
+            let user = try parseDatabaseUser(item)
+            guard !users.contains(where: { $0.name == user.name }) else { throw item.fail("user \(user.name) is listed twice") }
+            users.append(user)
+        }
         return LabFile.Backend(
-            name: name, engine: engine, users: try node.optional("users", in: fields)?.strings() ?? [],
+            name: name, engine: engine, users: users,
             databases: try node.optional("databases", in: fields)?.strings() ?? []
         )
+    }
+
+    /// `alice` (a member of rds_iam), or `{name: bob, rds_iam: false}`.
+    private func parseDatabaseUser(_ node: YAMLReader) throws(LabFileError) -> LabFile.DatabaseUser {
+        let user: LabFile.DatabaseUser
+        let nameNode: YAMLReader
+        switch node.node {
+        case .scalar:
+            nameNode = node
+            user = LabFile.DatabaseUser(name: try node.string())
+        case .mapping:
+            let fields = try node.mapping(allowed: ["name", "rds_iam"])
+            nameNode = try node.required("name", in: fields)
+            user = LabFile.DatabaseUser(
+                name: try nameNode.string(), rdsIAM: try node.optional("rds_iam", in: fields)?.bool() ?? true
+            )
+        default:
+            throw node.fail("expected a user name, or a mapping like {name: bob, rds_iam: false}")
+        }
+        guard !user.name.isEmpty else { throw nameNode.fail("a user name cannot be empty") }
+        return user
     }
 
     private func parseDatabase(identifier: String, _ node: YAMLReader, lab: LabFile) throws(LabFileError) -> LabFile.Database {

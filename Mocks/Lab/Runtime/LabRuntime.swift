@@ -21,12 +21,18 @@ public final class LabRuntime: Sendable {
     public let backends: [String: PostgresServer]
     public let endpoints: [Endpoint]
     public let caPath: String
+    /// A client certificate from the lab CA and its key (mode 0600), written when a database
+    /// requires one (`require_client_certificate: true`); nil otherwise.
+    public let clientCertificatePath: String?
+    public let clientKeyPath: String?
     public let stateDirectory: String
     public let webIdentityTokenPath: String
+    /// Cut endpoints' dropping listeners (`cutEndpoint`).
+    let faults = EndpointFaults()
 
     private init(
         lab: LabFile, world: MockAWSWorld, aws: MockAWSLab, server: MockAWSServer, backends: [String: PostgresServer], endpoints: [Endpoint],
-        caPath: String, stateDirectory: String, webIdentityTokenPath: String
+        caPath: String, client: (certificate: String, key: String)?, stateDirectory: String, webIdentityTokenPath: String
     ) {
         self.lab = lab
         self.world = world
@@ -35,12 +41,16 @@ public final class LabRuntime: Sendable {
         self.backends = backends
         self.endpoints = endpoints
         self.caPath = caPath
+        self.clientCertificatePath = client?.certificate
+        self.clientKeyPath = client?.key
         self.stateDirectory = stateDirectory
         self.webIdentityTokenPath = webIdentityTokenPath
     }
 
-    /// Starts everything the lab describes; `stateDirectory` receives the CA, config files and
-    /// the web identity token. On failure, whatever started is stopped again.
+    /// Starts everything the lab describes; `stateDirectory` receives the CA, the client
+    /// certificate (when a database requires one), config files and the web identity token.
+    /// Each backend gets the role `rds_iam`, granted to the users that sign in with tokens.
+    /// On failure, whatever started is stopped again.
     public static func start(_ lab: LabFile, stateDirectory: String, logger: Logger) async throws -> LabRuntime {
         try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
         let oidc = MockOIDCProvider(issuer: "https://oidc.lab.dbtunnel.example/\(lab.name)")
@@ -51,16 +61,21 @@ public final class LabRuntime: Sendable {
         let server = aws.makeServer(logger: logger)
         do {
             for backend in lab.backends {
-                let postgres = try PostgresServer.start(.init(settings: ["max_connections": "300"]))
+                let postgres = try await onThread { try PostgresServer.start(.init(settings: ["max_connections": "300"])) }
                 backends[backend.name] = postgres
-                var setup = ""
-                for user in backend.users { setup += "create role \"\(user)\" login;\n" }
-                for database in backend.databases { setup += "create database \"\(database)\";\n" }
-                if !setup.isEmpty { _ = try postgres.psql(setup) }
+                let setup = Self.setupSQL(backend)
+                _ = try await onThread { try postgres.psql(setup) }
             }
             _ = try await server.start()
             let ca = try LabCertificateAuthority.generate(commonName: "dbtunnel lab CA (\(lab.name))")
             let caPath = try ca.write(to: stateDirectory, name: "lab-ca")
+            var client: (certificate: String, key: String)?
+            if lab.databases.contains(where: \.requireClientCertificate) {
+                let paths = (certificate: stateDirectory + "/lab-client.pem", key: stateDirectory + "/lab-client-key.pem")
+                try ca.issueClientCertificate(commonName: "dbtunnel lab client (\(lab.name))")
+                    .write(certificateTo: paths.certificate, keyTo: paths.key)
+                client = paths
+            }
             for database in lab.databases {
                 let certificate = try ca.issueServerCertificate(hostnames: [database.hostname], profile: database.certificate)
                 let clientCA = database.requireClientCertificate ? ca.certificatePEM : nil
@@ -88,14 +103,31 @@ public final class LabRuntime: Sendable {
             }
             return LabRuntime(
                 lab: lab, world: world, aws: aws, server: server, backends: backends, endpoints: endpoints,
-                caPath: caPath, stateDirectory: stateDirectory, webIdentityTokenPath: tokenPath
+                caPath: caPath, client: client, stateDirectory: stateDirectory, webIdentityTokenPath: tokenPath
             )
         } catch {
             for endpoint in endpoints { try? await endpoint.endpoint.close() }
             await server.stop()
-            for backend in backends.values { backend.stop() }
+            await Self.stop(Array(backends.values))
             throw error
         }
+    }
+
+    /// The roles and databases of a backend: `rds_iam` (as on RDS), each user, granted
+    /// `rds_iam` unless the lab file says `rds_iam: false`.
+    static func setupSQL(_ backend: LabFile.Backend) -> String {
+        var sql = "create role rds_iam;\n"
+        for user in backend.users {
+            sql += "create role \(quoted(user.name)) login;\n"
+            if user.rdsIAM { sql += "grant rds_iam to \(quoted(user.name));\n" }
+        }
+        for database in backend.databases { sql += "create database \(quoted(database));\n" }
+        return sql
+    }
+
+    /// A PostgreSQL quoted identifier.
+    private static func quoted(_ name: String) -> String {
+        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     /// RDS's view of a token's key: user keys and STS sessions from the mock IAM.
@@ -113,9 +145,15 @@ public final class LabRuntime: Sendable {
     }
 
     public func stop() async {
+        faults.removeAll()
         for endpoint in endpoints { try? await endpoint.endpoint.close() }
         await server.stop()
-        for backend in backends.values { backend.stop() }
+        await Self.stop(Array(backends.values))
+    }
+
+    /// Stops backends off the concurrency pool (each stop waits for its server to exit).
+    private static func stop(_ backends: [PostgresServer]) async {
+        _ = try? await onThread { for backend in backends { backend.stop() } }
     }
 
     /// The variables that point boto3, the aws CLI and dbtunnel at this lab.
@@ -137,11 +175,23 @@ public final class LabRuntime: Sendable {
             if let token = ecs.token { variables.append(("AWS_CONTAINER_AUTHORIZATION_TOKEN", token)) }
         }
         variables.append(("DBTUNNEL_LAB_CA", caPath))
+        if let clientCertificatePath, let clientKeyPath {
+            variables += [("DBTUNNEL_LAB_CLIENT_CERT", clientCertificatePath), ("DBTUNNEL_LAB_CLIENT_KEY", clientKeyPath)]
+        }
         for endpoint in endpoints {
-            let name = endpoint.database.identifier.uppercased().map { $0.isLetter || $0.isNumber ? $0 : "_" }
-            variables.append(("DBTUNNEL_LAB_\(String(name))_CONNECT_TO", "\(endpoint.database.hostname):\(endpoint.database.port):127.0.0.1:\(endpoint.port)"))
+            let name = Self.variableName(endpoint.database.identifier)
+            variables.append(("DBTUNNEL_LAB_\(name)_CONNECT_TO", "\(endpoint.database.hostname):\(endpoint.database.port):127.0.0.1:\(endpoint.port)"))
+        }
+        for backend in lab.backends {
+            guard let server = backends[backend.name] else { continue }
+            variables.append(("DBTUNNEL_LAB_BACKEND_\(Self.variableName(backend.name))_URL", server.superuserURL))
         }
         return variables
+    }
+
+    /// A lab name as part of an environment variable: upper case, `_` for anything else.
+    private static func variableName(_ name: String) -> String {
+        String(name.uppercased().map { $0.isLetter || $0.isNumber ? $0 : "_" })
     }
 
     /// `export NAME='value'` lines, then a ready `dbtunnel proxy db` command per database.
@@ -150,10 +200,12 @@ public final class LabRuntime: Sendable {
         lines.append("# web identity token (for AWS_WEB_IDENTITY_TOKEN_FILE): \(webIdentityTokenPath)")
         for endpoint in endpoints {
             let database = endpoint.database
-            lines.append(
-                "# \(database.identifier): dbtunnel proxy db --protocol postgres --uri \(database.hostname):\(database.port) "
-                    + "--connect-to \(database.hostname):\(database.port):127.0.0.1:\(endpoint.port) --ca-file \(caPath)"
-            )
+            var command = "# \(database.identifier): dbtunnel proxy db --protocol postgres --uri \(database.hostname):\(database.port) "
+                + "--connect-to \(database.hostname):\(database.port):127.0.0.1:\(endpoint.port) --ca-file \(caPath)"
+            if database.requireClientCertificate, let clientCertificatePath, let clientKeyPath {
+                command += " --cert-file \(clientCertificatePath) --key-file \(clientKeyPath)"
+            }
+            lines.append(command)
         }
         return lines.joined(separator: "\n") + "\n"
     }

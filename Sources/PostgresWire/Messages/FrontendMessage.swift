@@ -1,11 +1,14 @@
 import NIOCore
 
 /// Typed messages a client sends after the StartupMessage, as far as a server-side
-/// handshake needs them: the password, and Terminate. Everything else is kept whole.
+/// handshake (and the mock endpoint's own check query) needs them: the password, a simple
+/// Query, and Terminate. Everything else is kept whole.
 public enum FrontendMessage: Sendable, Equatable {
     /// PasswordMessage ('p'), which also carries SASL responses; for cleartext it is a
     /// NUL-terminated string.
     case password(String)
+    /// Query ('Q'): simple query protocol, one or more statements as a NUL-terminated string.
+    case query(String)
     case terminate
     case other(type: UInt8, body: ByteBuffer)
 
@@ -29,6 +32,11 @@ public enum FrontendMessage: Sendable, Equatable {
                 throw PostgresWireError("PasswordMessage is not a NUL-terminated string")
             }
             message = .password(password)
+        case UInt8(ascii: "Q"):
+            guard let text = body.readNullTerminatedString(), body.readableBytes == 0 else {
+                throw PostgresWireError("Query is not a NUL-terminated string")
+            }
+            message = .query(text)
         case UInt8(ascii: "X"):
             message = .terminate
         default:
@@ -42,6 +50,8 @@ public enum FrontendMessage: Sendable, Equatable {
         switch self {
         case .password(let password):
             buffer.writePostgresMessage(type: UInt8(ascii: "p")) { $0.writeNullTerminatedString(password) }
+        case .query(let text):
+            buffer.writePostgresMessage(type: UInt8(ascii: "Q")) { $0.writeNullTerminatedString(text) }
         case .terminate:
             buffer.writePostgresMessage(type: UInt8(ascii: "X")) { _ in }
         case .other(let type, let body):

@@ -34,7 +34,11 @@ enum TunnelLab {
             // Killed at process exit: a test run must leave no server behind.
             sharedServerForExit = postgres
             atexit { sharedServerForExit?.stop() }
-            try postgres.psql("create role alice login; create role bob login; create database app owner alice;")
+            // As on RDS, signing in with a token takes a member of rds_iam.
+            try postgres.psql("""
+                create role rds_iam; create role alice login; create role bob login; grant rds_iam to alice, bob;
+                create database app owner alice;
+                """)
             ca = try LabCertificateAuthority.generate()
             directory = NSTemporaryDirectory() + "dbtunnel-tunnel-tests-\(getpid())"
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
