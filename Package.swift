@@ -37,10 +37,13 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
+        // posix_spawn's closefrom action, which Swift's Glibc does not show.
+        .target(name: "CSpawnShims"),
         // SigV4, credentials and the provider chain, RDS IAM tokens, endpoint parsing.
         .target(
             name: "AWSAuth",
             dependencies: [
+                "CSpawnShims",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
@@ -86,7 +89,7 @@ let package = Package(
         // The lab: real backends (PostgreSQL) and processes, the lab file, mock AWS and endpoints together.
         .target(
             name: "Lab",
-            dependencies: ["AWSMocks", "DBMocks", logging, .product(name: "Yams", package: "Yams")],
+            dependencies: ["AWSMocks", "DBMocks", "CSpawnShims", logging, .product(name: "Yams", package: "Yams")],
             path: "Mocks/Lab",
             swiftSettings: swiftSettings
         ),

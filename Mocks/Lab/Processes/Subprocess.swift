@@ -1,3 +1,4 @@
+import CSpawnShims
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -102,6 +103,9 @@ public enum Subprocess {
         }
         posix_spawn_file_actions_adddup2(&actions, stdoutPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, stderrPipe[1], 2)
+        // Nothing else of ours reaches the program: NIO's sockets are not close-on-exec, and a
+        // child holding a mock endpoint's listening socket keeps it listening after we close it.
+        _ = dbtunnel_spawn_add_closefrom(&actions, 3)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)

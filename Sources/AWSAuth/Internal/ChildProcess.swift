@@ -1,3 +1,4 @@
+import CSpawnShims
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -53,6 +54,9 @@ enum ChildProcess {
         posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
         for fd in [outPipe[0], outPipe[1], errPipe[0], errPipe[1]] { posix_spawn_file_actions_addclose(&actions, fd) }
+        // credential_process gets nothing else of ours (NIO's sockets are not close-on-exec: a
+        // helper that lingers would keep the tunnel's listening socket open).
+        _ = dbtunnel_spawn_add_closefrom(&actions, 3)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
