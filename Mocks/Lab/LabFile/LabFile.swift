@@ -44,12 +44,15 @@ public struct LabFile: Sendable, Equatable {
     }
 
     public struct Backend: Sendable, Equatable {
-        public enum Engine: String, Sendable, Equatable { case postgres }
+        public enum Engine: String, Sendable, Equatable { case postgres, mariadb }
         public var name: String
         public var engine: Engine
-        /// Database roles (login) created in the backend.
+        /// Database roles (login) created in the backend; for mariadb, users `'name'@'%'` with
+        /// every privilege on the backend's databases.
         public var users: [String] = []
         public var databases: [String] = []
+        /// mariadb only: the passwords of the users that have one (the others have none).
+        public var passwords: [String: String] = [:]
     }
 
     public struct Database: Sendable, Equatable {

@@ -122,12 +122,13 @@ struct LabFileParser {
         let fields = try node.mapping(allowed: ["engine", "users", "databases"])
         let engineNode = try node.required("engine", in: fields)
         guard let engine = LabFile.Backend.Engine(rawValue: try engineNode.string()) else {
-            throw engineNode.fail("engine must be postgres (mariadb arrives with the MySQL tunnel)")
+            throw engineNode.fail("engine must be postgres or mariadb")
         }
-        return LabFile.Backend(
-            name: name, engine: engine, users: try node.optional("users", in: fields)?.strings() ?? [],
-            databases: try node.optional("databases", in: fields)?.strings() ?? []
-        )
+        var backend = LabFile.Backend(name: name, engine: engine, databases: try node.optional("databases", in: fields)?.strings() ?? [])
+        if let users = node.optional("users", in: fields) {
+            try parseBackendUsers(users, into: &backend)
+        }
+        return backend
     }
 
     private func parseDatabase(identifier: String, _ node: YAMLReader, lab: LabFile) throws(LabFileError) -> LabFile.Database {
@@ -162,8 +163,13 @@ struct LabFileParser {
         }
         let backendNode = try node.required("backend", in: fields)
         let backend = try backendNode.string()
-        guard lab.backends.contains(where: { $0.name == backend }) else {
+        guard let backendEngine = lab.backends.first(where: { $0.name == backend })?.engine else {
             throw backendNode.fail("backend \(backend) is not defined under backends")
+        }
+        guard backendEngine == .postgres else {
+            throw backendNode.fail(
+                "backend \(backend) is a mariadb backend: MySQL endpoints arrive with the MySQL tunnel (clients reach it directly for now)"
+            )
         }
         var certificate = CertificateProfile.valid
         if let certificateNode = node.optional("certificate", in: fields) {

@@ -19,6 +19,8 @@ public final class LabRuntime: Sendable {
     public let aws: MockAWSLab
     public let server: MockAWSServer
     public let backends: [String: PostgresServer]
+    /// The lab's `engine: mariadb` backends (no mock endpoint in front of them yet).
+    public let mariadbBackends: [String: MariaDBServer]
     public let endpoints: [Endpoint]
     public let caPath: String
     public let stateDirectory: String
@@ -26,13 +28,14 @@ public final class LabRuntime: Sendable {
 
     private init(
         lab: LabFile, world: MockAWSWorld, aws: MockAWSLab, server: MockAWSServer, backends: [String: PostgresServer], endpoints: [Endpoint],
-        caPath: String, stateDirectory: String, webIdentityTokenPath: String
+        caPath: String, stateDirectory: String, webIdentityTokenPath: String, mariadbBackends: [String: MariaDBServer]
     ) {
         self.lab = lab
         self.world = world
         self.aws = aws
         self.server = server
         self.backends = backends
+        self.mariadbBackends = mariadbBackends
         self.endpoints = endpoints
         self.caPath = caPath
         self.stateDirectory = stateDirectory
@@ -46,11 +49,16 @@ public final class LabRuntime: Sendable {
         let oidc = MockOIDCProvider(issuer: "https://oidc.lab.dbtunnel.example/\(lab.name)")
         let world = lab.makeWorld(oidcProvider: oidc)
         var backends: [String: PostgresServer] = [:]
+        var mariadbBackends: [String: MariaDBServer] = [:]
         var endpoints: [Endpoint] = []
         let aws = LabServices.makeAWS(lab, world: world)
         let server = aws.makeServer(logger: logger)
         do {
             for backend in lab.backends {
+                if backend.engine == .mariadb {
+                    mariadbBackends[backend.name] = try startMariaDB(backend)
+                    continue
+                }
                 let postgres = try PostgresServer.start(.init(settings: ["max_connections": "300"]))
                 backends[backend.name] = postgres
                 var setup = ""
@@ -88,12 +96,13 @@ public final class LabRuntime: Sendable {
             }
             return LabRuntime(
                 lab: lab, world: world, aws: aws, server: server, backends: backends, endpoints: endpoints,
-                caPath: caPath, stateDirectory: stateDirectory, webIdentityTokenPath: tokenPath
+                caPath: caPath, stateDirectory: stateDirectory, webIdentityTokenPath: tokenPath, mariadbBackends: mariadbBackends
             )
         } catch {
             for endpoint in endpoints { try? await endpoint.endpoint.close() }
             await server.stop()
             for backend in backends.values { backend.stop() }
+            for backend in mariadbBackends.values { backend.stop() }
             throw error
         }
     }
@@ -116,6 +125,7 @@ public final class LabRuntime: Sendable {
         for endpoint in endpoints { try? await endpoint.endpoint.close() }
         await server.stop()
         for backend in backends.values { backend.stop() }
+        for backend in mariadbBackends.values { backend.stop() }
     }
 
     /// The variables that point boto3, the aws CLI and dbtunnel at this lab.
@@ -137,6 +147,7 @@ public final class LabRuntime: Sendable {
             if let token = ecs.token { variables.append(("AWS_CONTAINER_AUTHORIZATION_TOKEN", token)) }
         }
         variables.append(("DBTUNNEL_LAB_CA", caPath))
+        variables += mariadbVariables
         for endpoint in endpoints {
             let name = endpoint.database.identifier.uppercased().map { $0.isLetter || $0.isNumber ? $0 : "_" }
             variables.append(("DBTUNNEL_LAB_\(String(name))_CONNECT_TO", "\(endpoint.database.hostname):\(endpoint.database.port):127.0.0.1:\(endpoint.port)"))
