@@ -6,7 +6,7 @@ SWIFT ?= swift
 PYTHON ?= python3
 # System packages: TLS and the client libraries the built-in clients link against; the
 # servers and clients the integration tests drive join this list as their protocols land.
-APT_PACKAGES := libssl-dev libpq-dev libmariadb-dev util-linux openssl postgresql postgresql-client stunnel4
+APT_PACKAGES := libssl-dev libpq-dev libmariadb-dev util-linux openssl postgresql postgresql-client mariadb-server mariadb-client stunnel4
 # PyPI packages the python checks and the cross-checks use (import name:pip name).
 PY_MODULES := boto3:boto3 botocore:botocore pytest:pytest awscli:awscli
 

@@ -61,6 +61,8 @@ let package = Package(
         ),
         // libpq, for the built-in clients (PQcancel and friends).
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // libmariadb (MariaDB Connector/C), for the built-in MySQL client (KILL QUERY, errno, SQLSTATE).
+        .systemLibrary(name: "CLibMariaDB", pkgConfig: "libmariadb", providers: [.apt(["libmariadb-dev"])]),
         // Mock database endpoints: lab CA and certificate profiles, IAM token verification,
         // forwarding to real database servers.
         .target(
@@ -84,9 +86,10 @@ let package = Package(
             path: "Mocks/AWSMocks",
             swiftSettings: swiftSettings
         ),
-        // The built-in clients of tests and scenarios: libpq (query, PQcancel, SQLSTATE).
-        .target(name: "DBClients", dependencies: ["CLibPQ"], path: "Mocks/DBClients", swiftSettings: swiftSettings),
-        // The lab: real backends (PostgreSQL) and processes, the lab file, mock AWS and endpoints together.
+        // The built-in clients of tests and scenarios: libpq (query, PQcancel, SQLSTATE) and
+        // libmariadb (query, KILL QUERY, errno and SQLSTATE).
+        .target(name: "DBClients", dependencies: ["CLibPQ", "CLibMariaDB"], path: "Mocks/DBClients", swiftSettings: swiftSettings),
+        // The lab: real backends (PostgreSQL, MariaDB) and processes, the lab file, mock AWS and endpoints together.
         .target(
             name: "Lab",
             dependencies: ["AWSMocks", "DBMocks", "CSpawnShims", logging, .product(name: "Yams", package: "Yams")],

@@ -51,7 +51,7 @@ struct LabFileTests {
     }
 
     @Test(arguments: [
-        (backendPrefix + "      - {name: bob, rds_iam: false, superuser: true}\n", 5, 37, "backends.pg.users.[0]: unknown key 'superuser'; expected one of: name, rds_iam"),
+        (backendPrefix + "      - {name: bob, rds_iam: false, superuser: true}\n", 5, 37, "backends.pg.users.[0]: unknown key 'superuser'; expected one of: name, password, rds_iam"),
         (backendPrefix + "      - alice\n      - {name: bob, rds_iam: maybe}\n", 6, 30, "backends.pg.users.[1].rds_iam: expected true or false, got 'maybe'"),
         (backendPrefix + "      - {rds_iam: false}\n", 5, 9, "backends.pg.users.[0]: missing required key 'name'"),
         (backendPrefix + "      - [alice]\n", 5, 9, "backends.pg.users.[0]: expected a user name, or a mapping like {name: bob, rds_iam: false}"),
@@ -69,6 +69,15 @@ struct LabFileTests {
         }
     }
 
+    @Test func mariadbBackendsTakeUsersWithAndWithoutPasswords() throws {
+        let lab = try LabFile.load(path: Self.repositoryRoot.appendingPathComponent("Mocks/labs/mariadb.yaml").path)
+        let backend = try #require(lab.backends.first)
+        #expect(backend.engine == .mariadb)
+        #expect(backend.users == [.init(name: "alice", password: "alice-secret"), .init(name: "bob")])
+        #expect(backend.databases == ["app"])
+        #expect(lab.databases.isEmpty)
+    }
+
     @Test(arguments: [
         ("name: x\nacounts: {}\n", 2, "unknown key 'acounts'"),
         ("accounts:\n  \"123\": {}\n", 2, "an account id is 12 digits"),
@@ -78,6 +87,10 @@ struct LabFileTests {
         ("accounts:\n  \"111111111111\": {}\nbackends:\n  pg: {engine: postgres}\ndatabases:\n  d:\n    kind: mainframe\n    account: \"111111111111\"\n    backend: pg\n", 7, "kind must be one of rds-instance"),
         ("accounts:\n  \"111111111111\": {}\nbackends:\n  pg: {engine: postgres}\ndatabases:\n  d:\n    kind: rds-instance\n    account: \"111111111111\"\n    backend: pg\n    port: 70000\n", 10, "expected a number from 1 to 65535"),
         ("accounts:\n  \"111111111111\":\n    roles:\n      r:\n        trust: not json\n", 5, "expected a policy document"),
+        ("backends:\n  pg:\n    engine: postgres\n    users: [{name: alice, password: pw}]\n", 4, "passwords are for mariadb backends"),
+        ("backends:\n  my:\n    engine: mariadb\n    users:\n      - {name: alice, pasword: pw}\n", 5, "unknown key 'pasword'; expected one of: name, password"),
+        ("backends:\n  my:\n    engine: mariadb\n    users:\n      - {password: pw}\n", 5, "backends.my.users.[0]: missing required key 'name'"),
+        ("accounts:\n  \"111111111111\": {}\nbackends:\n  my: {engine: mariadb}\ndatabases:\n  d:\n    kind: rds-instance\n    account: \"111111111111\"\n    backend: my\n", 9, "backend my is a mariadb backend: MySQL endpoints arrive with the MySQL tunnel"),
         ("accounts: [\n", 2, "YAML syntax"),
         ("", 1, "the file is empty"),
     ])

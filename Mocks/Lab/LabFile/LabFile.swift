@@ -44,24 +44,29 @@ public struct LabFile: Sendable, Equatable {
     }
 
     public struct Backend: Sendable, Equatable {
-        public enum Engine: String, Sendable, Equatable { case postgres }
+        public enum Engine: String, Sendable, Equatable { case postgres, mariadb }
         public var name: String
         public var engine: Engine
-        /// Database roles (login) created in the backend.
+        /// Database roles (login) created in the backend; for mariadb, users `'name'@'%'` with
+        /// every privilege on the backend's databases.
         public var users: [DatabaseUser] = []
         public var databases: [String] = []
     }
 
-    /// A login role in a backend. RDS lets a user sign in with an IAM token only when it is a
-    /// member of `rds_iam`; the lab grants that unless told not to (`{name: bob, rds_iam: false}`).
+    /// A login role in a backend. RDS lets a PostgreSQL user sign in with an IAM token only when
+    /// it is a member of `rds_iam`; the lab grants that unless told not to
+    /// (`{name: bob, rds_iam: false}`). MariaDB users may have a password (`{name, password}`).
     public struct DatabaseUser: Sendable, Equatable {
         public var name: String
-        /// `GRANT rds_iam TO <name>` when the backend starts.
+        /// postgres: `GRANT rds_iam TO <name>` when the backend starts.
         public var rdsIAM: Bool
+        /// mariadb: `IDENTIFIED BY`; nil signs in without a password.
+        public var password: String?
 
-        public init(name: String, rdsIAM: Bool = true) {
+        public init(name: String, rdsIAM: Bool = true, password: String? = nil) {
             self.name = name
             self.rdsIAM = rdsIAM
+            self.password = password
         }
     }
 

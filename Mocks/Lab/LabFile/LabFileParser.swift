@@ -123,11 +123,11 @@ struct LabFileParser {
         let fields = try node.mapping(allowed: ["engine", "users", "databases"])
         let engineNode = try node.required("engine", in: fields)
         guard let engine = LabFile.Backend.Engine(rawValue: try engineNode.string()) else {
-            throw engineNode.fail("engine must be postgres (mariadb arrives with the MySQL tunnel)")
+            throw engineNode.fail("engine must be postgres or mariadb")
         }
         var users: [LabFile.DatabaseUser] = []
         for item in try node.optional("users", in: fields)?.sequence() ?? [] {
-            let user = try parseDatabaseUser(item)
+            let user = try parseDatabaseUser(item, engine: engine)
             guard !users.contains(where: { $0.name == user.name }) else { throw item.fail("user \(user.name) is listed twice") }
             users.append(user)
         }
@@ -137,8 +137,9 @@ struct LabFileParser {
         )
     }
 
-    /// `alice` (a member of rds_iam), or `{name: bob, rds_iam: false}`.
-    private func parseDatabaseUser(_ node: YAMLReader) throws(LabFileError) -> LabFile.DatabaseUser {
+    /// `alice`; for postgres `{name: bob, rds_iam: false}` (not a member of rds_iam), for mariadb
+    /// `{name: alice, password: alice-pw}` (a plain name has no password).
+    private func parseDatabaseUser(_ node: YAMLReader, engine: LabFile.Backend.Engine) throws(LabFileError) -> LabFile.DatabaseUser {
         let user: LabFile.DatabaseUser
         let nameNode: YAMLReader
         switch node.node {
@@ -146,10 +147,18 @@ struct LabFileParser {
             nameNode = node
             user = LabFile.DatabaseUser(name: try node.string())
         case .mapping:
-            let fields = try node.mapping(allowed: ["name", "rds_iam"])
+            let fields = try node.mapping(allowed: ["name", "rds_iam", "password"])
             nameNode = try node.required("name", in: fields)
+            let rdsIAM = node.optional("rds_iam", in: fields)
+            let password = node.optional("password", in: fields)
+            if let rdsIAM, engine != .postgres {
+                throw rdsIAM.fail("rds_iam is a PostgreSQL role: it goes with postgres backends")
+            }
+            if let password, engine != .mariadb {
+                throw password.fail("passwords are for mariadb backends (postgres backends trust every local connection): list the plain name")
+            }
             user = LabFile.DatabaseUser(
-                name: try nameNode.string(), rdsIAM: try node.optional("rds_iam", in: fields)?.bool() ?? true
+                name: try nameNode.string(), rdsIAM: try rdsIAM?.bool() ?? true, password: try password?.string()
             )
         default:
             throw node.fail("expected a user name, or a mapping like {name: bob, rds_iam: false}")
@@ -190,8 +199,13 @@ struct LabFileParser {
         }
         let backendNode = try node.required("backend", in: fields)
         let backend = try backendNode.string()
-        guard lab.backends.contains(where: { $0.name == backend }) else {
+        guard let backendEngine = lab.backends.first(where: { $0.name == backend })?.engine else {
             throw backendNode.fail("backend \(backend) is not defined under backends")
+        }
+        guard backendEngine == .postgres else {
+            throw backendNode.fail(
+                "backend \(backend) is a mariadb backend: MySQL endpoints arrive with the MySQL tunnel (clients reach it directly for now)"
+            )
         }
         var certificate = CertificateProfile.valid
         if let certificateNode = node.optional("certificate", in: fields) {

@@ -19,6 +19,8 @@ public final class LabRuntime: Sendable {
     public let aws: MockAWSLab
     public let server: MockAWSServer
     public let backends: [String: PostgresServer]
+    /// The lab's `engine: mariadb` backends (no mock endpoint in front of them yet).
+    public let mariadbBackends: [String: MariaDBServer]
     public let endpoints: [Endpoint]
     public let caPath: String
     /// A client certificate from the lab CA and its key (mode 0600), written when a database
@@ -32,13 +34,15 @@ public final class LabRuntime: Sendable {
 
     private init(
         lab: LabFile, world: MockAWSWorld, aws: MockAWSLab, server: MockAWSServer, backends: [String: PostgresServer], endpoints: [Endpoint],
-        caPath: String, client: (certificate: String, key: String)?, stateDirectory: String, webIdentityTokenPath: String
+        caPath: String, client: (certificate: String, key: String)?, stateDirectory: String, webIdentityTokenPath: String,
+        mariadbBackends: [String: MariaDBServer]
     ) {
         self.lab = lab
         self.world = world
         self.aws = aws
         self.server = server
         self.backends = backends
+        self.mariadbBackends = mariadbBackends
         self.endpoints = endpoints
         self.caPath = caPath
         self.clientCertificatePath = client?.certificate
@@ -56,11 +60,16 @@ public final class LabRuntime: Sendable {
         let oidc = MockOIDCProvider(issuer: "https://oidc.lab.dbtunnel.example/\(lab.name)")
         let world = lab.makeWorld(oidcProvider: oidc)
         var backends: [String: PostgresServer] = [:]
+        var mariadbBackends: [String: MariaDBServer] = [:]
         var endpoints: [Endpoint] = []
         let aws = LabServices.makeAWS(lab, world: world)
         let server = aws.makeServer(logger: logger)
         do {
             for backend in lab.backends {
+                if backend.engine == .mariadb {
+                    mariadbBackends[backend.name] = try await onThread { try startMariaDB(backend) }
+                    continue
+                }
                 let postgres = try await onThread { try PostgresServer.start(.init(settings: ["max_connections": "300"])) }
                 backends[backend.name] = postgres
                 let setup = Self.setupSQL(backend)
@@ -103,12 +112,13 @@ public final class LabRuntime: Sendable {
             }
             return LabRuntime(
                 lab: lab, world: world, aws: aws, server: server, backends: backends, endpoints: endpoints,
-                caPath: caPath, client: client, stateDirectory: stateDirectory, webIdentityTokenPath: tokenPath
+                caPath: caPath, client: client, stateDirectory: stateDirectory, webIdentityTokenPath: tokenPath,
+                mariadbBackends: mariadbBackends
             )
         } catch {
             for endpoint in endpoints { try? await endpoint.endpoint.close() }
             await server.stop()
-            await Self.stop(Array(backends.values))
+            await Self.stop(Array(backends.values), Array(mariadbBackends.values))
             throw error
         }
     }
@@ -148,12 +158,15 @@ public final class LabRuntime: Sendable {
         faults.removeAll()
         for endpoint in endpoints { try? await endpoint.endpoint.close() }
         await server.stop()
-        await Self.stop(Array(backends.values))
+        await Self.stop(Array(backends.values), Array(mariadbBackends.values))
     }
 
     /// Stops backends off the concurrency pool (each stop waits for its server to exit).
-    private static func stop(_ backends: [PostgresServer]) async {
-        _ = try? await onThread { for backend in backends { backend.stop() } }
+    private static func stop(_ backends: [PostgresServer], _ mariadbBackends: [MariaDBServer]) async {
+        _ = try? await onThread {
+            for backend in backends { backend.stop() }
+            for backend in mariadbBackends { backend.stop() }
+        }
     }
 
     /// The variables that point boto3, the aws CLI and dbtunnel at this lab.
@@ -178,6 +191,7 @@ public final class LabRuntime: Sendable {
         if let clientCertificatePath, let clientKeyPath {
             variables += [("DBTUNNEL_LAB_CLIENT_CERT", clientCertificatePath), ("DBTUNNEL_LAB_CLIENT_KEY", clientKeyPath)]
         }
+        variables += mariadbVariables
         for endpoint in endpoints {
             let name = Self.variableName(endpoint.database.identifier)
             variables.append(("DBTUNNEL_LAB_\(name)_CONNECT_TO", "\(endpoint.database.hostname):\(endpoint.database.port):127.0.0.1:\(endpoint.port)"))

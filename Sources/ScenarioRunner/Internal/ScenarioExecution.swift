@@ -202,7 +202,7 @@ struct ScenarioExecution {
         case .advanceClock(let seconds):
             lab.world.advanceClock(by: TimeInterval(seconds))
         case .stopBackend(let name):
-            if let backend = lab.backends[name] { _ = try await onThread { backend.stop() } }
+            _ = try await onThread { lab.stopBackend(name) }
         case .waitForTunnelExit:
             guard let tunnel else { break }
             let started = ContinuousClock.now

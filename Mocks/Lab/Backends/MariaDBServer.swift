@@ -1,0 +1,164 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A real MariaDB server for one test or lab: a fresh data directory in a temp directory,
+/// listening on 127.0.0.1 at a free port (and on a Unix socket in that directory), with
+/// root@localhost and root@127.0.0.1 without a password. Stopped (and its directory removed) by
+/// `stop()`, when the object goes away, or when the process exits.
+///
+/// mariadbd is spawned directly (not through mysqld_safe or the system service), in a process
+/// group of its own; when we are root it switches to the mysql user itself (`--user=mysql`),
+/// so the process we hold is the server.
+///
+/// `@unchecked Sendable`: the `let`s never change, and the only mutable state (the running
+/// process, and the log kept once it has stopped) is read and written with `lock` held.
+public final class MariaDBServer: @unchecked Sendable {
+    public struct Options: Sendable {
+        /// mariadbd settings, over ours, as `--name=value` (`["max-connections": "50"]`).
+        public var settings: [String: String]
+
+        public init(settings: [String: String] = [:]) {
+            self.settings = settings
+        }
+    }
+
+    public let port: Int
+    public let host = "127.0.0.1"
+    public let dataDirectory: String
+    /// The server's Unix socket (in `dataDirectory`); `sql()` connects through it.
+    public let socketPath: String
+    private let installation: MariaDBInstallation
+    private let lock = NSLock()
+    private var process: RunningProcess?  // nil once stopped
+    private var stoppedLog = ""
+
+    private init(port: Int, dataDirectory: String, socketPath: String, installation: MariaDBInstallation, process: RunningProcess) {
+        self.port = port
+        self.dataDirectory = dataDirectory
+        self.socketPath = socketPath
+        self.installation = installation
+        self.process = process
+    }
+
+    deinit {
+        stop()
+    }
+
+    /// A fresh data directory (mariadb-install-db once per process, then copied) in a new temp
+    /// directory, started and accepting connections. Takes well under a second after the first
+    /// server; every wait is bounded.
+    public static func start(_ options: Options = .init()) throws -> MariaDBServer {
+        let installation = try MariaDBInstallation.locate()
+        StaleMariaDBServers.sweepOnce()
+        let directory = try StaleMariaDBServers.makeDirectory(owner: installation.serverUser)
+        do {
+            try MariaDBTemplate.shared.copy(into: directory, installation: installation)
+            let socketPath = directory + "/mariadbd.sock"
+            // FreePort's port can be taken by someone else before mariadbd binds it: try another.
+            for attempt in 1...3 {
+                let port = try FreePort.next()
+                var arguments = [
+                    installation.server, "--no-defaults", "--datadir=\(directory)", "--socket=\(socketPath)",
+                    "--pid-file=\(StaleMariaDBServers.pidFile(directory))", "--port=\(port)", "--bind-address=127.0.0.1",
+                    "--skip-name-resolve", "--max-connections=300",
+                ] + installation.userArguments + MariaDBInstallation.storageArguments
+                arguments += options.settings.sorted { $0.key < $1.key }.map { "--\($0.key)=\($0.value)" }
+                let process = try Subprocess.spawn(arguments, environment: MariaDBInstallation.cleanEnvironment)
+                if try waitUntilReady(process, portIsLastTry: attempt == 3) {
+                    let server = MariaDBServer(
+                        port: port, dataDirectory: directory, socketPath: socketPath, installation: installation, process: process
+                    )
+                    LiveMariaDBServers.shared.add(server, process: process, directory: directory)
+                    return server
+                }
+            }
+            preconditionFailure("the last attempt either returns or throws")
+        } catch {
+            try? FileManager.default.removeItem(atPath: directory)
+            throw error
+        }
+    }
+
+    /// Runs `sql` (any number of statements) with the `mariadb` client over the server's Unix
+    /// socket (`--batch --skip-column-names`), as root unless told otherwise, and returns its
+    /// trimmed stdout: one line per row, columns separated by tabs. Throws with the client's
+    /// stderr (`ERROR 1045 (28000): …`) when a statement fails.
+    public func sql(
+        _ sql: String,
+        user: String = "root",
+        password: String? = nil,
+        database: String? = nil,
+        timeout: Duration = .seconds(60)
+    ) throws -> String {
+        var arguments = [
+            installation.client, "--no-defaults", "--batch", "--skip-column-names", "--connect-timeout=10",
+            "--protocol=SOCKET", "--socket=\(socketPath)", "--user=\(user)",
+        ]
+        if let password { arguments.append("--password=\(password)") }
+        if let database { arguments.append("--database=\(database)") }
+        let result = try Subprocess.run(arguments, environment: MariaDBInstallation.cleanEnvironment, input: sql, timeout: timeout)
+        guard result.succeeded else {
+            throw MariaDBServerError(
+                code: .sqlFailed,
+                message: "mariadb as \(user) failed (\(result.timedOut ? "timed out" : "status \(result.status)"))",
+                output: result.stderr
+            )
+        }
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Stops the server at once (SIGKILL to its process group: a test server's data is thrown
+    /// away, so there is nothing to shut down cleanly) and removes its directory. Idempotent.
+    public func stop() {
+        let process: RunningProcess? = lock.withLock {
+            defer { self.process = nil }
+            return self.process
+        }
+        guard let process else { return }
+        LiveMariaDBServers.shared.remove(self)
+        let result = process.terminate()
+        lock.withLock { stoppedLog = result.stderr + result.stdout }
+        try? FileManager.default.removeItem(atPath: dataDirectory)
+    }
+
+    /// The server log so far (mariadbd logs to stderr, which we collect), for failure messages.
+    public var log: String {
+        lock.withLock {
+            guard let process else { return stoppedLog }
+            let output = process.outputSoFar
+            return output.stderr + output.stdout
+        }
+    }
+
+    /// True once mariadbd has logged "ready for connections" (after it listens on the port and
+    /// the socket; asking the port instead could reach another server that took it); false if
+    /// it could not bind its port and may be tried on another. Throws on any other failure.
+    private static func waitUntilReady(_ process: RunningProcess, portIsLastTry: Bool) throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            guard process.isRunning else {
+                let result = process.wait(timeout: .seconds(5)) ?? process.terminate()
+                if !portIsLastTry, result.stderr.contains("Address already in use") {
+                    return false
+                }
+                throw MariaDBServerError(
+                    code: .startFailed,
+                    message: "mariadbd exited during startup (status \(result.status))",
+                    output: result.stderr + result.stdout
+                )
+            }
+            if process.outputSoFar.stderr.contains("ready for connections") { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        let result = process.terminate()
+        throw MariaDBServerError(
+            code: .startFailed,
+            message: "mariadbd did not accept connections within 30 s",
+            output: result.stderr + result.stdout
+        )
+    }
+}
