@@ -41,7 +41,7 @@ public struct Scenario: Sendable {
         public var outputLacks: [String] = []
         public var elapsedUnder: Duration?
         public var elapsedOver: Duration?
-        /// The SQLSTATE of the error a built-in client (libpq) got.
+        /// The SQLSTATE of the error a built-in client (libpq, libmariadb) got.
         public var sqlState: String?
         public var tunnelLogContains: [String] = []
         /// The lab's log: the mock AWS and the mock database endpoints (why a token was refused…).
@@ -51,11 +51,21 @@ public struct Scenario: Sendable {
     /// A query run by a built-in client linked into dbtunnel (no external program).
     public struct BuiltInQuery: Sendable {
         public var query: String
-        /// Cancel the running query from another thread after this long (libpq's PQcancel).
+        /// Cancel the running query from another thread after this long (libpq's PQcancel,
+        /// libmariadb's `KILL QUERY`).
         public var cancelAfter: Duration?
-        /// Connection keywords added after the ones pointing at the tunnel (later ones win);
-        /// `${NAME}` takes the value of an environment variable of the step.
+        /// libpq only: connection keywords added after the ones pointing at the tunnel (later
+        /// ones win); `${NAME}` takes the value of an environment variable of the step.
         public var conninfo: String?
+    }
+
+    /// Where a `libmariadb` step signs in: a MariaDB backend of the lab, directly (the MySQL
+    /// tunnel, when it comes, becomes the default).
+    public struct MariaDBLogin: Sendable {
+        public var backend: String
+        public var user: String
+        public var password: String?
+        public var database: String?
     }
 
     /// A policy taken away from an IAM identity mid-run, as an administrator would.
@@ -77,6 +87,9 @@ public struct Scenario: Sendable {
         case boto3(String)
         /// A query through the tunnel with libpq, linked into dbtunnel.
         case libpq(BuiltInQuery)
+        /// A query with libmariadb, linked into dbtunnel (cancel: `KILL QUERY` on a second
+        /// connection, as the mysql client's Ctrl+C).
+        case libmariadb(BuiltInQuery, MariaDBLogin)
         /// Make a database's endpoint drop packets (clients time out) or refuse connections.
         case cutEndpoint(database: String, how: EndpointCut)
         /// Make a database's endpoint wait before it answers each new connection.

@@ -62,4 +62,44 @@ struct ScenarioRunnerTests {
         #expect(results.first?.passed == true, "\(results.first.map(ScenarioReport.line) ?? "")")
         #expect(try FileManager.default.contentsOfDirectory(atPath: temporary).isEmpty)
     }
+
+    @Test func libmariadbStepsQueryCancelAndReportTheSQLState() async throws {
+        let scenario = try Scenario.parse("""
+            name: libmariadb-steps
+            symptom: none
+            cause: none
+            fix: none
+            lab:
+              name: maria
+              backends:
+                my: {engine: mariadb, users: [{name: alice, password: alice-secret}], databases: [app]}
+            steps:
+              - libmariadb: {backend: my, user: alice, password: alice-secret, database: app, query: "select current_user(), 40 + 2"}
+                expect: {exit: 0, stdout_contains: "alice@%|42"}
+              - libmariadb: {backend: my, user: alice, password: wrong, query: "select 1"}
+                expect: {exit: nonzero, sqlstate: "28000", stderr_contains: "ERROR 1045 (28000): Access denied for user 'alice'@"}
+              - libmariadb: {backend: my, user: alice, password: alice-secret, query: "select sleep(30)", cancel_after: 1s}
+                expect: {exit: nonzero, sqlstate: "70100", stderr_contains: "ERROR 1317", elapsed_under: 5s}
+            """, file: "maria.yaml")
+        let runner = ScenarioRunner(configuration: .init(dbtunnelPath: Self.dbtunnel, jobs: 1))
+        let result = try #require(await runner.run([scenario]).first)
+        #expect(result.passed, "\(ScenarioReport.line(result))")
+    }
+
+    @Test func aSQLStateThatDiffersFailsTheStep() async throws {
+        let scenario = try Scenario.parse("""
+            name: wrong-sqlstate
+            symptom: none
+            cause: none
+            fix: none
+            lab: {file: \(ScenarioFileTests.defaultLab)}
+            tunnel: {database: mydb, db_user: alice}
+            steps:
+              - libpq: {query: "select 1/0"}
+                expect: {sqlstate: "57014"}
+            """, file: "sqlstate.yaml")
+        let runner = ScenarioRunner(configuration: .init(dbtunnelPath: Self.dbtunnel, jobs: 1))
+        let result = try #require(await runner.run([scenario]).first)
+        #expect(result.failure?.expected == ["SQLSTATE 57014 (got 22012)"], "\(ScenarioReport.line(result))")
+    }
 }

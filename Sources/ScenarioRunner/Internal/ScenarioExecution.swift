@@ -186,7 +186,12 @@ struct ScenarioExecution {
         case .boto3(let program):
             outcome = try await command(["python3", "-c", "import boto3, botocore, json, sys\n" + program], step: step, environment: environment)
         case .libpq(let query):
-            outcome = try await BuiltInClients.libpq(query, conninfo: libpqConninfo(query, environment: environment), timeout: step.timeout)
+            outcome = await BuiltInClients.libpq(query, conninfo: libpqConninfo(query, environment: environment), timeout: step.timeout)
+        case .libmariadb(let query, let login):
+            guard let server = lab.mariadbBackends[login.backend] else {
+                throw Failed(failure: .init(location: location, expected: ["mariadb backend \(login.backend) running"], actual: "not there"))
+            }
+            outcome = await BuiltInClients.libmariadb(query, login: login, host: server.host, port: server.port, timeout: step.timeout)
         case .cutEndpoint(let database, let how):
             try await change(location) { try await lab.cutEndpoint(database, how) }
         case .delayEndpoint(let database, let delay):

@@ -8,7 +8,7 @@ struct ScenarioParser {
     let root: YAMLReader
 
     static let actionKeys: Set<String> = [
-        "psql", "shell", "aws", "boto3", "libpq", "imds_mode", "advance_clock", "stop_backend", "wait_for_tunnel_exit",
+        "psql", "shell", "aws", "boto3", "libpq", "libmariadb", "imds_mode", "advance_clock", "stop_backend", "wait_for_tunnel_exit",
         "cut_endpoint", "delay_endpoint", "restore_endpoint", "detach_policy",
     ]
     static let imdsModes = ["normal", "hop-limit-1", "v1-disabled", "no-role", "slow"]
@@ -106,7 +106,7 @@ struct ScenarioParser {
         if !expectation.tunnelLogContains.isEmpty { summary += " (tunnel log)" }
         // A command without expectations is set-up: it must succeed.
         let isCommand = switch action {
-        case .psql, .shell, .aws, .boto3, .libpq: true
+        case .psql, .shell, .aws, .boto3, .libpq, .libmariadb: true
         default: false
         }
         if isCommand, node.optional("expect", in: fields) == nil { expectation.exit = .zero }
@@ -114,11 +114,14 @@ struct ScenarioParser {
         if let interrupt = node.optional("interrupt_after", in: fields) {
             switch action {
             case .psql, .shell, .aws, .boto3: interruptAfter = try Self.duration(interrupt)
-            default: throw interrupt.fail("interrupt_after sends Ctrl+C to a program: it goes with psql, shell, aws or boto3 (libpq has cancel_after)")
+            default: throw interrupt.fail("interrupt_after sends Ctrl+C to a program: it goes with psql, shell, aws or boto3 (libpq and libmariadb have cancel_after)")
             }
         }
         if expectation.sqlState != nil {
-            guard case .libpq = action else { throw node.fail("sqlstate is what a built-in client reports: it goes with libpq steps") }
+            switch action {
+            case .libpq, .libmariadb: break
+            default: throw node.fail("sqlstate is what a built-in client reports: it goes with libpq and libmariadb steps")
+            }
         }
         switch action {
         case .psql where tunnel == nil || tunnel?.starts == false, .libpq where tunnel == nil || tunnel?.starts == false:
@@ -162,6 +165,24 @@ struct ScenarioParser {
                 conninfo: try value.optional("conninfo", in: fields)?.string()
             )
             return (.libpq(step), "libpq: \(query)" + (step.cancelAfter.map { " (cancel after \($0.seconds) s)" } ?? ""))
+        case "libmariadb":
+            let fields = try value.mapping(allowed: ["query", "cancel_after", "backend", "user", "password", "database"])
+            let query = try value.required("query", in: fields).string()
+            let backendNode = try value.required("backend", in: fields)
+            let backend = try backendNode.string()
+            guard lab.backends.contains(where: { $0.name == backend && $0.engine == .mariadb }) else {
+                let names = lab.backends.filter { $0.engine == .mariadb }.map(\.name)
+                throw backendNode.fail("the lab has no mariadb backend '\(backend)'; it has: \(names.isEmpty ? "none" : names.joined(separator: ", "))")
+            }
+            let step = Scenario.BuiltInQuery(
+                query: query,
+                cancelAfter: try value.optional("cancel_after", in: fields).map { (node) throws(LabFileError) in try Self.duration(node) }
+            )
+            let login = Scenario.MariaDBLogin(
+                backend: backend, user: try value.optional("user", in: fields)?.string() ?? "root",
+                password: try value.optional("password", in: fields)?.string(), database: try value.optional("database", in: fields)?.string()
+            )
+            return (.libmariadb(step, login), "libmariadb: \(query)" + (step.cancelAfter.map { " (cancel after \($0.seconds) s)" } ?? ""))
         case "cut_endpoint":
             let fields = try value.mapping(allowed: ["database", "how"])
             let database = try databaseName(value.required("database", in: fields), lab: lab)
