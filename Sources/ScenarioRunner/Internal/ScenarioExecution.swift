@@ -225,7 +225,7 @@ struct ScenarioExecution {
         }
         let unmet = await ExpectationCheck(expectation: step.expectation, outcome: outcome, tunnel: tunnel, labLog: labLog).unmet()
         if !unmet.isEmpty {
-            let actual = outcome?.summary ?? (tunnel.map { _ in "the tunnel's log (below) did not say it" } ?? "")
+            let actual = outcome?.summary ?? "the logs (below) did not say it"
             throw Failed(failure: .init(location: location, expected: unmet, actual: actual))
         }
     }
