@@ -4,7 +4,8 @@ import Testing
 @testable import Lab
 
 /// The AWS side of a lab file as `lab up` and `lab aws` build it: roles' default trust,
-/// databases in the RDS API only, engines, tags, Aurora members, proxies, and the errors.
+/// databases in the RDS API only, engines, tags, Aurora members, proxies (their mistakes are
+/// among `LabFileTests`' broken lab files).
 @Suite("Lab file: the mock AWS")
 struct LabFileAWSTests {
     static let account = "111111111111"
@@ -56,7 +57,7 @@ struct LabFileAWSTests {
         #expect(proxy.auth == [.init(iamAuth: "REQUIRED", secretARN: "arn:aws:secretsmanager:us-east-1:111111111111:secret:orders-proxy-credentials-AbCdEf")])
         #expect(rds.proxyEndpoints.map { [$0.name, $0.proxyName, $0.targetRole] } == [["orders-ro", "orders-proxy", "READ_ONLY"]])
 
-        let lab = try LabFile.parse(Self.database + """
+        let lab = try LabFile.parse(LabFileTests.databasePrefix + """
                 kind: rds-proxy
                 engine_family: MYSQL
                 require_tls: false
@@ -70,7 +71,7 @@ struct LabFileAWSTests {
     }
 
     @Test func membersMayComeBeforeTheirClusterAndTakeItsEngine() throws {
-        let lab = try LabFile.parse(Self.database + """
+        let lab = try LabFile.parse(LabFileTests.databasePrefix + """
                 kind: rds-instance
                 cluster: c
               c: {kind: aurora-cluster, account: "111111111111", engine: aurora-mysql}
@@ -95,45 +96,5 @@ struct LabFileAWSTests {
         #expect(aws.rds.instance("legacy", accountID: Self.account)?.iamDatabaseAuthenticationEnabled == false)
         #expect(aws.secrets.secret("new", accountID: Self.account) == nil)
         #expect(aws.secrets.secret("app/db", accountID: Self.account)?.arn == arn)
-    }
-
-    /// An account with one role, a postgres backend, and the start of database `d` (line 8 on).
-    static let database = """
-        accounts:
-          "111111111111":
-            roles: {app: {}}
-        backends:
-          pg: {engine: postgres}
-        databases:
-          d:
-            account: "111111111111"
-
-        """
-
-    @Test(arguments: [
-        (database + "    kind: rds-instance\n    cluster: c\n", 10, "databases.d.cluster: cluster c is not an aurora-cluster database of this lab"),
-        (database + "    kind: aurora-cluster\n    cluster: c\n", 10, "databases.d.cluster: cluster is for rds-instance databases"),
-        (database + "    kind: rds-instance\n    endpoints: {}\n", 10, "endpoints is for rds-proxy databases"),
-        (database + "    kind: rds-instance\n    engine: db2\n", 10, "engine of an rds-instance must be one of postgres, aurora-postgresql, mysql"),
-        (database + "    kind: aurora-cluster\n    engine: postgres\n", 10, "engine of an aurora-cluster must be one of aurora-postgresql, aurora-mysql"),
-        (database + "    kind: rds-proxy\n    engine: postgres\n", 10, "a proxy has an engine_family (POSTGRESQL, MYSQL, SQLSERVER), not an engine"),
-        (database + "    kind: rds-instance\n    engine: mysql\n    backend: pg\n", 11, "a mock endpoint speaks PostgreSQL, not mysql"),
-        (database + "    kind: rds-instance\n    certificate: expired\n", 10, "certificate is the mock endpoint's: it goes with a backend"),
-        (database + "    kind: rds-instance\n    tags: [team]\n", 10, "databases.d.tags: expected a mapping"),
-        (database + "    kind: rds-instance\n    tags: {team: [a]}\n", 10, "databases.d.tags.team: expected a text value"),
-        (database + "    kind: rds-proxy\n    iam_auth: maybe\n", 10, "iam_auth of a proxy is true (REQUIRED), false (DISABLED), REQUIRED, ENABLED or DISABLED"),
-        (database + "    kind: rds-proxy\n    endpoints: {ro: {target_role: READER}}\n", 10, "target_role must be READ_WRITE or READ_ONLY"),
-        (database + "    kind: rds-proxy\n    endpoints: {ro: {target: READ_ONLY}}\n", 10, "unknown key 'target'; expected one of: hostname, target_role"),
-        (database + "    kind: rds-instance\n    iam_auth: REQUIRED\n", 10, "expected true or false, got 'REQUIRED'"),
-        ("accounts:\n  \"111111111111\": {}\nimds: {role: \"arn:aws:iam::111111111111:role/ghost\"}\n", 3, "imds.role: role arn:aws:iam::111111111111:role/ghost is not defined under accounts"),
-        ("accounts:\n  \"111111111111\":\n    roles: {app: {}}\necs:\n  role: app\n", 5, "ecs.role: role app is not defined under accounts (write its ARN"),
-    ])
-    func badAWSPartsNameFileLineAndWhatWasExpected(text: String, line: Int, message: String) {
-        #expect {
-            try LabFile.parse(text, file: "aws.yaml")
-        } throws: { error in
-            guard let error = error as? LabFileError else { return false }
-            return error.file == "aws.yaml" && error.line == line && error.description.contains(message)
-        }
     }
 }

@@ -18,7 +18,7 @@ extension LabFile {
                 )
                 iam.users[entity.arn] = entity
             }
-            for role in account.roles {  // trust: the file's, or Role.defaultTrust
+            for role in account.roles {
                 let entity = MockRole(
                     name: role.name, accountID: account.id, trustPolicy: role.trust, inlinePolicies: role.policies,
                     attachedPolicyARNs: role.managedPolicies, permissionsBoundaryARN: role.permissionsBoundary,
