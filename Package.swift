@@ -144,7 +144,7 @@ let package = Package(
         .testTarget(
             name: "AWSMocksTests",
             dependencies: [
-                "AWSMocks", "AWSAuth", "TestSupport",
+                "AWSMocks", "AWSAuth", "Lab", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

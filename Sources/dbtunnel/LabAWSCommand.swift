@@ -1,41 +1,26 @@
 import ArgumentParser
 import AWSMocks
 import Foundation
+import Lab
 import Logging
 
-/// `dbtunnel lab aws`: the mock AWS APIs on 127.0.0.1, seeded from a JSON file, until Ctrl+C.
+/// `dbtunnel lab aws [LAB.yaml]`: the mock AWS part of a lab on 127.0.0.1 (no backends, no
+/// database endpoints), until Ctrl+C.
 struct LabAWSCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aws",
-        abstract: "Serve mock AWS APIs (STS, RDS, Secrets Manager, Redshift Serverless, instance metadata, container credentials) on 127.0.0.1.",
+        abstract: "Serve a lab file's mock AWS APIs (STS, IAM, RDS, Secrets Manager, Redshift Serverless, instance metadata, container credentials) on 127.0.0.1.",
         discussion: """
             Real clients use it unchanged through AWS_ENDPOINT_URL (printed at start). Requests must be \
-            signed with keys the seed defines, or with session credentials the mock issued.
+            signed with keys the lab file defines, or with session credentials the mock issued.
 
-            The seed is JSON; every key is optional:
-              {
-                "account": "111111111111", "region": "us-east-1",
-                "users": [{"name": "alice", "accessKeyId": "AKIA...", "secretAccessKey": "...",
-                           "policies": {"NAME": {POLICY}}, "groups": [], "managedPolicies": []}],
-                "roles": [{"name": "app", "trustPolicy": {POLICY}, "policies": {"NAME": {POLICY}},
-                           "maxSessionDuration": 3600}],
-                "groups": [{"name": "dev", "policies": {}}],
-                "managedPolicies": [{"arn": "arn:aws:iam::111111111111:policy/x", "document": {POLICY}}],
-                "rds": {
-                  "instances": [{"id": "mydb", "engine": "postgres", "iamAuth": true, "address": "HOST", "resourceId": "db-...",
-                                 "port": 5432, "cluster": "CLUSTER-ID", "tags": {"KEY": "VALUE"}}],
-                  "clusters": [{"id": "aurora", "engine": "aurora-postgresql", "members": ["aurora-1"],
-                                "iamAuth": true, "endpoint": "HOST", "readerEndpoint": "HOST"}],
-                  "proxies": [{"name": "px", "engineFamily": "POSTGRESQL", "requireTLS": true,
-                               "iamAuth": "REQUIRED", "endpoints": [{"name": "px-ro", "targetRole": "READ_ONLY"}]}]
-                },
-                "secrets": [{"name": "app/db", "secretString": "...", "description": "..."}],
-                "redshiftServerless": {"workgroups": [{"name": "analytics", "namespace": "main"}]},
-                "instanceMetadata": {"role": "ROLE-NAME-OR-ARN"},
-                "containerCredentials": {"role": "ROLE-NAME-OR-ARN", "authorizationToken": "TOKEN"}
-              }
-            Entities take "account" and "region" overrides; a role without trustPolicy trusts the \
-            account, EC2 and ECS tasks.
+            The lab file is the one `lab up` takes (see Mocks/labs/default.yaml and \
+            Tests/python/labs/mock-aws.yaml); only its AWS part is served: accounts (users, roles, \
+            groups, managed policies), databases in the RDS API (all of them; no backend is started \
+            and no database endpoint opened), secrets, redshift_serverless, imds and ecs. Without a \
+            file the lab is empty. A role without `trust` trusts its account, EC2 and ECS tasks; a \
+            database without `backend` is in the RDS API only (`engine`, `tags`, `cluster` for Aurora \
+            members, and for proxies `engine_family`, `require_tls`, `iam_auth`, `endpoints`).
 
             Scenario controls (unsigned POSTs with JSON bodies): /_mock/imds {"mode": "normal | hopLimit1 | \
             v1Disabled | noRole | slow", "delayMilliseconds": N, "tokensRequired": BOOL}, /_mock/clock \
@@ -43,11 +28,11 @@ struct LabAWSCommand: AsyncParsableCommand {
             """
     )
 
+    @Argument(help: "The lab file (default: an empty lab).")
+    var labFile: String?
+
     @Option(help: "Port on 127.0.0.1 (default: a free one).")
     var port: Int = 0
-
-    @Option(help: "The seed JSON file (users, roles, databases, secrets, workgroups). Default: an empty lab.")
-    var seed: String?
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, warning or error.")
     var logLevel: String = "warning"
@@ -62,12 +47,9 @@ struct LabAWSCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "dbtunnel-lab-aws")
         logger.logLevel = Logger.Level(rawValue: logLevel)!
-        let lab: MockAWSLab
-        do {
-            lab = try MockAWSLab(seed: try seed.map { try MockAWSSeed.load(path: $0) } ?? MockAWSSeed())
-        } catch {
-            throw ValidationError("\(error)")
-        }
+        let labFile: LabFile
+        do { labFile = try self.labFile.map { try LabFile.load(path: $0) } ?? .empty } catch { throw ValidationError("\(error)") }
+        let lab = labFile.makeMockAWS()
         let server = lab.makeServer(port: port, logger: logger)
         let listening = try await server.start()
         let url = "http://127.0.0.1:\(listening)"
@@ -76,7 +58,7 @@ struct LabAWSCommand: AsyncParsableCommand {
             export AWS_ENDPOINT_URL=\(url)
             export AWS_REGION=\(lab.region)
             export AWS_EC2_METADATA_SERVICE_ENDPOINT=\(url)/
-            # Container credentials instead of the instance role (token: the seed's containerCredentials.authorizationToken):
+            # Container credentials instead of the instance role (token: the lab file's ecs.token):
             # export AWS_CONTAINER_CREDENTIALS_FULL_URI=\(url)\(MockContainerCredentials.path)
 
             """.utf8))

@@ -6,26 +6,34 @@ import Testing
 /// the policy engine with a user whose policy names single resources.
 @Suite("Mock services authorize with IAM")
 struct MockServiceAuthorizationTests {
-    static let seed = """
-        {
-          "users": [{"name": "bob", "accessKeyId": "AKIABOBEXAMPLE", "secretAccessKey": "s", "policies": {"narrow": {
-            "Version": "2012-10-17",
-            "Statement": [
-              {"Effect": "Allow", "Action": "rds:DescribeDBInstances", "Resource": "arn:aws:rds:us-east-1:111111111111:db:orders"},
-              {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "arn:aws:secretsmanager:us-east-1:111111111111:secret:app/*"},
-              {"Effect": "Allow", "Action": "redshift-serverless:GetCredentials", "Resource": "arn:aws:redshift-serverless:*:*:workgroup/*"}
-            ]}}}],
-          "rds": {"instances": [{"id": "orders"}, {"id": "legacy"}]},
-          "secrets": [{"name": "app/db", "secretString": "v"}, {"name": "other", "secretString": "v"}],
-          "redshiftServerless": {"workgroups": [{"name": "analytics"}]}
-        }
+    static let labFile = """
+        accounts:
+          "111111111111":
+            users:
+              bob:
+                access_keys: [{id: AKIABOBEXAMPLE, secret: s}]
+                policies:
+                  narrow:
+                    Version: "2012-10-17"
+                    Statement:
+                      - {Effect: Allow, Action: "rds:DescribeDBInstances", Resource: "arn:aws:rds:us-east-1:111111111111:db:orders"}
+                      - {Effect: Allow, Action: "secretsmanager:GetSecretValue", Resource: "arn:aws:secretsmanager:us-east-1:111111111111:secret:app/*"}
+                      - {Effect: Allow, Action: "redshift-serverless:GetCredentials", Resource: "arn:aws:redshift-serverless:*:*:workgroup/*"}
+        databases:
+          orders: {kind: rds-instance, account: "111111111111"}
+          legacy: {kind: rds-instance, account: "111111111111"}
+        secrets:
+          app/db: {value: v}
+          other: {value: v}
+        redshift_serverless:
+          analytics: {account: "111111111111"}
         """
 
     let lab: TestLab
     let bob: MockPrincipal
 
     init() throws {
-        lab = try TestLab(seed: Self.seed)
+        lab = try TestLab(labFile: Self.labFile)
         bob = .user(lab.lab.world.user(named: "bob")!)
     }
 

@@ -4,6 +4,15 @@ import Testing
 
 @Suite("Mock RDS (query protocol)")
 struct RDSServiceTests {
+    /// A lab file's accounts with alice, who may do anything (more accounts may follow).
+    static let alice = """
+        accounts:
+          "111111111111":
+            users:
+              alice: {access_keys: [{id: AKIAX, secret: s}], policies: \(TestLab.allowAll)}
+
+        """
+
     @Test func describeOneInstanceRendersTheModelsElements() async throws {
         let lab = try TestLab()
         let body = try await lab.query("rds", "DescribeDBInstances", ["DBInstanceIdentifier": "orders"])
@@ -97,9 +106,8 @@ struct RDSServiceTests {
     }
 
     @Test func pagesWithMaxRecordsAndMarker() async throws {
-        var instances = (1...25).map { "{\"id\": \"db\($0 < 10 ? "0" : "")\($0)\"}" }.joined(separator: ",")
-        instances = "{\"rds\": {\"instances\": [\(instances)]}, \"users\": [{\"name\": \"alice\", \"accessKeyId\": \"AKIAX\", \"secretAccessKey\": \"s\", \"policies\": \(TestLab.allowAll)}]}"
-        let lab = try TestLab(seed: instances)
+        let instances = (1...25).map { "  db\($0 < 10 ? "0" : "")\($0): {kind: rds-instance, account: \"111111111111\"}\n" }.joined()
+        let lab = try TestLab(labFile: Self.alice + "databases:\n" + instances)
         let first = try await lab.query("rds", "DescribeDBInstances", ["MaxRecords": "20"])
         #expect(first.components(separatedBy: "<DBInstance>").count == 21)
         let marker = try #require(first.firstMatch(of: /<Marker>([^<]+)<\/Marker>/)?.1)
@@ -111,9 +119,10 @@ struct RDSServiceTests {
     }
 
     @Test func otherAccountsResourcesAreInvisible() async throws {
-        let lab = try TestLab(seed: """
-            {"users": [{"name": "alice", "accessKeyId": "AKIAX", "secretAccessKey": "s", "policies": \(TestLab.allowAll)}],
-             "rds": {"instances": [{"id": "theirs", "account": "222222222222"}]}}
+        let lab = try TestLab(labFile: Self.alice + """
+              "222222222222": {}
+            databases:
+              theirs: {kind: rds-instance, account: "222222222222"}
             """)
         await #expect(throws: AWSServiceError.dbInstanceNotFound("theirs")) {
             try await lab.query("rds", "DescribeDBInstances", ["DBInstanceIdentifier": "theirs"])

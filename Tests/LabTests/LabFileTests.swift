@@ -24,6 +24,19 @@ struct LabFileTests {
         #expect(lab.workgroups.map(\.name) == ["analytics"])
     }
 
+    /// An account with one role, a postgres backend, and the start of database `d` (line 8 on).
+    static let databasePrefix = """
+        accounts:
+          "111111111111":
+            roles: {app: {}}
+        backends:
+          pg: {engine: postgres}
+        databases:
+          d:
+            account: "111111111111"
+
+        """
+
     static let backendPrefix = "backends:\n  pg:\n    engine: postgres\n    users:\n"
 
     @Test func backendUsersArePlainNamesOrMappingsWithRDSIAM() throws {
@@ -63,10 +76,7 @@ struct LabFileTests {
     func badBackendUserNamesFileLineAndColumn(text: String, line: Int, column: Int, message: String) {
         #expect {
             try LabFile.parse(text, file: "users.yaml")
-        } throws: { error in
-            guard let error = error as? LabFileError else { return false }
-            return error.file == "users.yaml" && error.line == line && error.column == column && error.description.contains(message)
-        }
+        } throws: { isLabFileError($0, file: "users.yaml", line: line, column: column, message: message) }
     }
 
     @Test func mariadbBackendsTakeUsersWithAndWithoutPasswords() throws {
@@ -91,15 +101,28 @@ struct LabFileTests {
         ("backends:\n  my:\n    engine: mariadb\n    users:\n      - {name: alice, pasword: pw}\n", 5, "unknown key 'pasword'; expected one of: name, password"),
         ("backends:\n  my:\n    engine: mariadb\n    users:\n      - {password: pw}\n", 5, "backends.my.users.[0]: missing required key 'name'"),
         ("accounts:\n  \"111111111111\": {}\nbackends:\n  my: {engine: mariadb}\ndatabases:\n  d:\n    kind: rds-instance\n    account: \"111111111111\"\n    backend: my\n", 9, "backend my is a mariadb backend: MySQL endpoints arrive with the MySQL tunnel"),
+        (databasePrefix + "    kind: rds-instance\n    cluster: c\n", 10, "databases.d.cluster: cluster c is not an aurora-cluster database of this lab"),
+        (databasePrefix + "    kind: aurora-cluster\n    cluster: c\n", 10, "databases.d.cluster: cluster is for rds-instance databases"),
+        (databasePrefix + "    kind: rds-instance\n    endpoints: {}\n", 10, "endpoints is for rds-proxy databases"),
+        (databasePrefix + "    kind: rds-instance\n    engine: db2\n", 10, "engine of an rds-instance must be one of postgres, aurora-postgresql, mysql"),
+        (databasePrefix + "    kind: aurora-cluster\n    engine: postgres\n", 10, "engine of an aurora-cluster must be one of aurora-postgresql, aurora-mysql"),
+        (databasePrefix + "    kind: rds-proxy\n    engine: postgres\n", 10, "a proxy has an engine_family (POSTGRESQL, MYSQL, SQLSERVER), not an engine"),
+        (databasePrefix + "    kind: rds-instance\n    engine: mysql\n    backend: pg\n", 11, "a mock endpoint speaks PostgreSQL, not mysql"),
+        (databasePrefix + "    kind: rds-instance\n    certificate: expired\n", 10, "certificate is the mock endpoint's: it goes with a backend"),
+        (databasePrefix + "    kind: rds-instance\n    tags: [team]\n", 10, "databases.d.tags: expected a mapping"),
+        (databasePrefix + "    kind: rds-instance\n    tags: {team: [a]}\n", 10, "databases.d.tags.team: expected a text value"),
+        (databasePrefix + "    kind: rds-proxy\n    iam_auth: maybe\n", 10, "iam_auth of a proxy is true (REQUIRED), false (DISABLED), REQUIRED, ENABLED or DISABLED"),
+        (databasePrefix + "    kind: rds-proxy\n    endpoints: {ro: {target_role: READER}}\n", 10, "target_role must be READ_WRITE or READ_ONLY"),
+        (databasePrefix + "    kind: rds-proxy\n    endpoints: {ro: {target: READ_ONLY}}\n", 10, "unknown key 'target'; expected one of: hostname, target_role"),
+        (databasePrefix + "    kind: rds-instance\n    iam_auth: REQUIRED\n", 10, "expected true or false, got 'REQUIRED'"),
+        ("accounts:\n  \"111111111111\": {}\nimds: {role: \"arn:aws:iam::111111111111:role/ghost\"}\n", 3, "imds.role: role arn:aws:iam::111111111111:role/ghost is not defined under accounts"),
+        ("accounts:\n  \"111111111111\":\n    roles: {app: {}}\necs:\n  role: app\n", 5, "ecs.role: role app is not defined under accounts (write its ARN"),
         ("accounts: [\n", 2, "YAML syntax"),
         ("", 1, "the file is empty"),
     ])
     func badLabFileNamesFileLineAndWhatWasExpected(text: String, line: Int, message: String) {
         #expect {
             try LabFile.parse(text, file: "broken.yaml")
-        } throws: { error in
-            guard let error = error as? LabFileError else { return false }
-            return error.file == "broken.yaml" && error.line == line && error.description.contains(message)
-        }
+        } throws: { isLabFileError($0, file: "broken.yaml", line: line, message: message) }
     }
 }

@@ -1,3 +1,4 @@
+import AWSMocks
 import DBMocks
 import Foundation
 import Lab
@@ -97,6 +98,16 @@ struct LabRuntimeTests {
             let withoutCertificate = try lab.conninfo("mtls", user: "alice", clientCertificate: false)
             let refused = try await blocking { Result { try LibPQConnection(withoutCertificate) } }
             #expect(throws: LibPQError.self) { try refused.get() }
+        }
+    }
+
+    @Test func aDatabaseWithoutABackendIsInTheRDSAPIOnly() async throws {
+        try await withLab { lab in
+            #expect(lab.runtime.endpoints.map(\.database.identifier) == ["plain", "mtls"])
+            #expect(lab.environment["DBTUNNEL_LAB_CATALOG_CONNECT_TO"] == nil)
+            let catalog = try #require(lab.runtime.aws.rds.instance("catalog", accountID: "111111111111"))
+            #expect(catalog.engine == "mysql")
+            #expect(catalog.port == 3306)
         }
     }
 

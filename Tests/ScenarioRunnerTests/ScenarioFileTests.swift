@@ -110,6 +110,18 @@ struct ScenarioFileTests {
         }
     }
 
+    @Test func aTunnelToADatabaseInTheRDSAPIOnlyIsAnError() {
+        let text = Self.text("steps: []")
+            .replacingOccurrences(of: "overrides: {", with: #"overrides: {databases.catalog: {kind: rds-instance, account: "111111111111"}, "#)
+            .replacingOccurrences(of: "tunnel: {database: mydb", with: "tunnel: {database: catalog")
+        #expect {
+            try Scenario.parse(text, file: "api-only.yaml")
+        } throws: { error in
+            guard let error = error as? ScenarioFileError else { return false }
+            return error.line == 6 && error.message.contains("'catalog' is in the RDS API only (no backend); the databases with an endpoint: mydb")
+        }
+    }
+
     @Test func anUnknownKeyIsAnErrorWithItsLine() {
         #expect {
             try Scenario.parse(Self.text("""

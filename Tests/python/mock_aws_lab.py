@@ -13,7 +13,7 @@ import urllib.error
 import urllib.request
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-SEED = ROOT / "Tests" / "python" / "fixtures" / "mock-aws.json"
+LAB_FILE = ROOT / "Tests" / "python" / "labs" / "mock-aws.yaml"
 ACCOUNT = "111111111111"
 REGION = "us-east-1"
 ALICE_KEY = "AKIAALICEEXAMPLE0001"
@@ -29,7 +29,7 @@ def running_lab(dbtunnel):
         return
     with tempfile.TemporaryFile() as stderr:
         process = subprocess.Popen(
-            [dbtunnel, "lab", "aws", "--port", "0", "--seed", str(SEED)],
+            [dbtunnel, "lab", "aws", str(LAB_FILE), "--port", "0"],
             stdout=subprocess.PIPE, stderr=stderr, text=True,
         )
         try:

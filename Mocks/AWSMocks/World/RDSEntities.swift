@@ -51,6 +51,9 @@ public struct MockDBInstance: Sendable, Equatable {
     }
 
     public var arn: String { "arn:aws:rds:\(region):\(accountID):db:\(identifier)" }
+
+    /// The port RDS gives an engine unless told otherwise (5432, 3306 for MySQL and MariaDB, …).
+    public static func defaultPort(engine: String) -> Int { RDSNaming.defaultPort(engine) }
 }
 
 /// An Aurora DB cluster: writer endpoint `<id>.cluster-<12>.…`, reader `<id>.cluster-ro-<12>.…`.

@@ -3,7 +3,8 @@ import DBMocks
 import Foundation
 
 /// A lab: one YAML file describing a small AWS world and the databases in it.
-/// See `Mocks/labs/default.yaml` for every key in use.
+/// See `Mocks/labs/default.yaml` for most keys, `Tests/python/labs/mock-aws.yaml` for databases
+/// in the RDS API only (no backend), engines, tags, Aurora members and proxy endpoints.
 public struct LabFile: Sendable, Equatable {
     public struct Account: Sendable, Equatable {
         public var id: String
@@ -30,11 +31,20 @@ public struct LabFile: Sendable, Equatable {
 
     public struct Role: Sendable, Equatable {
         public var name: String
+        /// The trust policy; a role written without `trust` trusts its account, EC2 and ECS tasks
+        /// (`Role.defaultTrust`).
         public var trust: String
         public var policies: [String: String] = [:]
         public var managedPolicies: [String] = []
         public var permissionsBoundary: String?
         public var maxSessionDuration = 3600
+
+        /// The trust policy of a role written without one: the account, EC2 and ECS tasks may
+        /// assume it (so instance metadata and container credentials can hand it out).
+        public static func defaultTrust(account: String) -> String {
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::\#(account):root","#
+                + #""Service":["ec2.amazonaws.com","ecs-tasks.amazonaws.com"]},"Action":"sts:AssumeRole"}]}"#
+        }
     }
 
     public struct Group: Sendable, Equatable {
@@ -85,8 +95,37 @@ public struct LabFile: Sendable, Equatable {
         public var resourceID: String
         public var iamAuth: Bool
         public var certificate: CertificateProfile
-        public var backend: String
+        /// The backend behind the database's mock endpoint; nil: the database is in the RDS API
+        /// only (no endpoint, no backend).
+        public var backend: String?
         public var requireClientCertificate: Bool
+        /// RDS's engine (`postgres`, `mysql`, `aurora-postgresql`, …); for a proxy, its engine
+        /// family (`POSTGRESQL`, `MYSQL`, `SQLSERVER`).
+        public var engine: String
+        /// Tags, as the Describe calls list them (sorted by key).
+        public var tags: [String: String] = [:]
+        /// An instance's Aurora cluster: an `aurora-cluster` database of the lab, whose members
+        /// are the instances naming it (in file order, the first its writer).
+        public var cluster: String?
+        /// A proxy's settings; nil for instances and clusters.
+        public var proxy: Proxy?
+    }
+
+    /// What an RDS Proxy has beyond its default endpoint's hostname and port.
+    public struct Proxy: Sendable, Equatable {
+        /// REQUIRED, ENABLED or DISABLED (`iam_auth: true` is REQUIRED, `false` DISABLED).
+        public var iamAuth: String
+        public var requireTLS = true
+        /// More endpoints besides `default` (read/write).
+        public var endpoints: [ProxyEndpoint] = []
+    }
+
+    /// A proxy endpoint (`<name>.endpoint.proxy-…` unless `hostname` says otherwise), API side only.
+    public struct ProxyEndpoint: Sendable, Equatable {
+        public var name: String
+        /// READ_WRITE or READ_ONLY.
+        public var targetRole: String
+        public var hostname: String?
     }
 
     public struct Secret: Sendable, Equatable {
@@ -94,6 +133,7 @@ public struct LabFile: Sendable, Equatable {
         public var value: String
         public var description: String?
         public var account: String?
+        public var tags: [String: String] = [:]
     }
 
     /// A Redshift Serverless workgroup (API side: GetWorkgroup, GetCredentials; its database
@@ -124,6 +164,9 @@ public struct LabFile: Sendable, Equatable {
     public var workgroups: [Workgroup] = []
     public var instanceMetadata: InstanceMetadata?
     public var containerCredentials: ContainerCredentials?
+
+    /// A lab with nothing in it (`dbtunnel lab aws` without a file).
+    public static let empty = LabFile(name: "lab", region: "us-east-1", accounts: [], backends: [], databases: [])
 
     /// Reads and checks a lab file; any problem is a `LabFileError` with file and line.
     public static func load(path: String) throws(LabFileError) -> LabFile {

@@ -1,6 +1,3 @@
-import AWSAuth
-import AWSMocks
-import DBMocks
 import Yams
 
 /// The lab file's grammar, key by key.
@@ -9,11 +6,9 @@ struct LabFileParser {
 
     func parse() throws(LabFileError) -> LabFile {
         let entries = try root.mapping(allowed: ["name", "region", "accounts", "backends", "databases", "secrets", "redshift_serverless", "imds", "ecs"])
-        let region = try root.optional("region", in: entries)?.string() ?? "us-east-1"
-        var lab = LabFile(
-            name: try root.optional("name", in: entries)?.string() ?? "lab", region: region,
-            accounts: [], backends: [], databases: [], instanceMetadata: nil, containerCredentials: nil
-        )
+        var lab = LabFile.empty
+        lab.name = try root.optional("name", in: entries)?.string() ?? lab.name
+        lab.region = try root.optional("region", in: entries)?.string() ?? lab.region
         if let accounts = root.optional("accounts", in: entries) {
             for (id, account) in try accounts.mapping() { lab.accounts.append(try parseAccount(id: id, account)) }
         }
@@ -21,17 +16,16 @@ struct LabFileParser {
             for (name, backend) in try backends.mapping() { lab.backends.append(try parseBackend(name: name, backend)) }
         }
         if let databases = root.optional("databases", in: entries) {
-            for (identifier, database) in try databases.mapping() {
-                lab.databases.append(try parseDatabase(identifier: identifier, database, lab: lab))
-            }
+            try parseDatabases(databases, into: &lab)
         }
         if let secrets = root.optional("secrets", in: entries) {
             for (name, secret) in try secrets.mapping() {
-                let fields = try secret.mapping(allowed: ["value", "description", "account"])
+                let fields = try secret.mapping(allowed: ["value", "description", "account", "tags"])
                 lab.secrets.append(.init(
                     name: name, value: try secret.required("value", in: fields).string(),
                     description: try secret.optional("description", in: fields)?.string(),
-                    account: try secret.optional("account", in: fields)?.string()
+                    account: try secret.optional("account", in: fields)?.string(),
+                    tags: try tags(secret.optional("tags", in: fields))
                 ))
             }
         }
@@ -55,15 +49,33 @@ struct LabFileParser {
             guard ["normal", "hop-limit-1", "v1-disabled", "no-role", "slow"].contains(mode) else {
                 throw imds.fail("mode must be normal, hop-limit-1, v1-disabled, no-role or slow")
             }
-            lab.instanceMetadata = .init(mode: mode, role: try imds.optional("role", in: fields)?.string())
+            var metadata = LabFile.InstanceMetadata(mode: mode)
+            if let role = imds.optional("role", in: fields) { metadata.role = try roleARN(role, lab: lab) }
+            lab.instanceMetadata = metadata
         }
         if let ecs = root.optional("ecs", in: entries) {
             let fields = try ecs.mapping(allowed: ["role", "token"])
             lab.containerCredentials = .init(
-                role: try ecs.required("role", in: fields).string(), token: try ecs.optional("token", in: fields)?.string()
+                role: try roleARN(ecs.required("role", in: fields), lab: lab), token: try ecs.optional("token", in: fields)?.string()
             )
         }
         return lab
+    }
+
+    /// A role's ARN that must name a role under `accounts` (what instance metadata and container
+    /// credentials hand out).
+    private func roleARN(_ node: YAMLReader, lab: LabFile) throws(LabFileError) -> String {
+        let arn = try node.string()
+        let defined = lab.accounts.contains { account in account.roles.contains { "arn:aws:iam::\(account.id):role/\($0.name)" == arn } }
+        guard defined else { throw node.fail("role \(arn) is not defined under accounts (write its ARN, arn:aws:iam::<account>:role/<name>)") }
+        return arn
+    }
+
+    /// `{key: value, …}`: a resource's tags.
+    func tags(_ node: YAMLReader?) throws(LabFileError) -> [String: String] {
+        var tags: [String: String] = [:]
+        for (key, value) in try node?.mapping() ?? [] { tags[key] = try value.string() }
+        return tags
     }
 
     private func parseAccount(id: String, _ node: YAMLReader) throws(LabFileError) -> LabFile.Account {
@@ -91,7 +103,7 @@ struct LabFileParser {
             for (name, role) in try roles.mapping() {
                 let keys = try role.mapping(allowed: ["trust", "policies", "managed_policies", "permissions_boundary", "max_session_duration"])
                 account.roles.append(LabFile.Role(
-                    name: name, trust: try role.required("trust", in: keys).policyJSON(),
+                    name: name, trust: try role.optional("trust", in: keys)?.policyJSON() ?? LabFile.Role.defaultTrust(account: id),
                     policies: try policies(role.optional("policies", in: keys)),
                     managedPolicies: try role.optional("managed_policies", in: keys)?.strings() ?? [],
                     permissionsBoundary: try role.optional("permissions_boundary", in: keys)?.string(),
@@ -165,63 +177,5 @@ struct LabFileParser {
         }
         guard !user.name.isEmpty else { throw nameNode.fail("a user name cannot be empty") }
         return user
-    }
-
-    private func parseDatabase(identifier: String, _ node: YAMLReader, lab: LabFile) throws(LabFileError) -> LabFile.Database {
-        let fields = try node.mapping(allowed: [
-            "kind", "account", "region", "hostname", "port", "resource_id", "iam_auth", "certificate", "backend",
-            "require_client_certificate",
-        ])
-        let kindNode = try node.required("kind", in: fields)
-        guard let kind = LabFile.Database.Kind(rawValue: try kindNode.string()) else {
-            throw kindNode.fail("kind must be one of \(LabFile.Database.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        let accountNode = try node.required("account", in: fields)
-        let account = try accountNode.string()
-        guard lab.accounts.contains(where: { $0.id == account }) else {
-            throw accountNode.fail("account \(account) is not defined under accounts")
-        }
-        let region = try node.optional("region", in: fields)?.string() ?? lab.region
-        let hostname: String
-        switch kind {
-        case .rdsInstance: hostname = "\(identifier).abcdefghijkl.\(region).rds.amazonaws.com"
-        case .auroraCluster: hostname = "\(identifier).cluster-abcdefghijkl.\(region).rds.amazonaws.com"
-        case .rdsProxy: hostname = "\(identifier).proxy-abcdefghijkl.\(region).rds.amazonaws.com"
-        }
-        let chosenHost = try node.optional("hostname", in: fields)?.string() ?? hostname
-        if let hostNode = node.optional("hostname", in: fields) {
-            do { _ = try DatabaseEndpoint.parse(chosenHost) } catch { throw hostNode.fail("\(error)") }
-        }
-        let prefix = switch kind {
-        case .rdsInstance: "db-"
-        case .auroraCluster: "cluster-"
-        case .rdsProxy: "prx-"
-        }
-        let backendNode = try node.required("backend", in: fields)
-        let backend = try backendNode.string()
-        guard let backendEngine = lab.backends.first(where: { $0.name == backend })?.engine else {
-            throw backendNode.fail("backend \(backend) is not defined under backends")
-        }
-        guard backendEngine == .postgres else {
-            throw backendNode.fail(
-                "backend \(backend) is a mariadb backend: MySQL endpoints arrive with the MySQL tunnel (clients reach it directly for now)"
-            )
-        }
-        var certificate = CertificateProfile.valid
-        if let certificateNode = node.optional("certificate", in: fields) {
-            guard let profile = CertificateProfile(rawValue: try certificateNode.string()) else {
-                throw certificateNode.fail("certificate must be one of \(CertificateProfile.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            certificate = profile
-        }
-        return LabFile.Database(
-            identifier: identifier, kind: kind, account: account, region: region, hostname: chosenHost,
-            port: try node.optional("port", in: fields)?.int(in: 1...65535) ?? 5432,
-            resourceID: try node.optional("resource_id", in: fields)?.string()
-                ?? MockIdentifiers.stable(prefix: prefix, seed: "\(account)/\(identifier)", length: 26),
-            iamAuth: try node.optional("iam_auth", in: fields)?.bool() ?? true,
-            certificate: certificate, backend: backend,
-            requireClientCertificate: try node.optional("require_client_certificate", in: fields)?.bool() ?? false
-        )
     }
 }

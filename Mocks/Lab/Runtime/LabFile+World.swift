@@ -34,6 +34,15 @@ extension LabFile {
         return MockAWSWorld(iam: iam, oidcProvider: oidcProvider)
     }
 
+    /// The mock AWS this lab describes, on its world: what `lab up` serves next to the
+    /// databases' endpoints, and `lab aws` alone. Without `oidcProvider`, one named after the lab.
+    public func makeMockAWS(oidcProvider: MockOIDCProvider? = nil) -> MockAWSLab {
+        LabServices.makeAWS(self, world: makeWorld(oidcProvider: oidcProvider ?? MockOIDCProvider(issuer: oidcIssuer)))
+    }
+
+    /// The issuer of the lab's web identity tokens (AssumeRoleWithWebIdentity).
+    public var oidcIssuer: String { "https://oidc.lab.dbtunnel.example/\(name)" }
+
     /// `arn:aws:rds-db:<region>:<account>:dbuser:<resource-id>/<user>`: what `rds-db:connect` names.
     public static func databaseUserARN(_ database: Database, user: String) -> String {
         "arn:aws:rds-db:\(database.region):\(database.account):dbuser:\(database.resourceID)/\(user)"

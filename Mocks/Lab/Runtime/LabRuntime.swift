@@ -57,12 +57,12 @@ public final class LabRuntime: Sendable {
     /// On failure, whatever started is stopped again.
     public static func start(_ lab: LabFile, stateDirectory: String, logger: Logger) async throws -> LabRuntime {
         try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
-        let oidc = MockOIDCProvider(issuer: "https://oidc.lab.dbtunnel.example/\(lab.name)")
-        let world = lab.makeWorld(oidcProvider: oidc)
+        let oidc = MockOIDCProvider(issuer: lab.oidcIssuer)
+        let aws = lab.makeMockAWS(oidcProvider: oidc)
+        let world = aws.world
         var backends: [String: PostgresServer] = [:]
         var mariadbBackends: [String: MariaDBServer] = [:]
         var endpoints: [Endpoint] = []
-        let aws = LabServices.makeAWS(lab, world: world)
         let server = aws.makeServer(logger: logger)
         do {
             for backend in lab.backends {
@@ -85,14 +85,16 @@ public final class LabRuntime: Sendable {
                     .write(certificateTo: paths.certificate, keyTo: paths.key)
                 client = paths
             }
+            // Databases without a backend are in the RDS API only: no endpoint.
             for database in lab.databases {
+                guard let backend = database.backend.flatMap({ backends[$0] }) else { continue }
                 let certificate = try ca.issueServerCertificate(hostnames: [database.hostname], profile: database.certificate)
                 let clientCA = database.requireClientCertificate ? ca.certificatePEM : nil
                 let endpoint = try MockPostgresEndpoint(
                     configuration: .init(
                         hostname: database.hostname, advertisedPort: database.port, region: database.region,
                         certificateChainPEM: certificate.chainPEM, privateKeyPEM: certificate.privateKeyPEM, clientCAPEM: clientCA,
-                        backendPort: backends[database.backend]!.port, iamAuthenticationEnabled: database.iamAuth
+                        backendPort: backend.port, iamAuthenticationEnabled: database.iamAuth
                     ),
                     verifier: Self.verifier(world: world),
                     iamEnabled: { LabServices.iamEnabled(database, in: aws.rds) },

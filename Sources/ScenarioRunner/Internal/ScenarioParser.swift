@@ -57,11 +57,7 @@ struct ScenarioParser {
 
     private func parseTunnel(_ node: YAMLReader, lab: LabFile) throws(LabFileError) -> Scenario.Tunnel {
         let fields = try node.mapping(allowed: ["database", "db_user", "flags", "env", "starts"])
-        let databaseNode = try node.required("database", in: fields)
-        let database = try databaseNode.string()
-        guard lab.databases.contains(where: { $0.identifier == database }) else {
-            throw databaseNode.fail("the lab has no database '\(database)'; it has: \(lab.databases.map(\.identifier).joined(separator: ", "))")
-        }
+        let database = try databaseName(node.required("database", in: fields), lab: lab)
         var tunnel = Scenario.Tunnel(database: database)
         tunnel.dbUser = try node.optional("db_user", in: fields)?.string()
         tunnel.flags = try node.optional("flags", in: fields)?.strings() ?? []
@@ -221,10 +217,13 @@ struct ScenarioParser {
         }
     }
 
+    /// A database of the lab with a mock endpoint (one with a backend; the others are in the RDS API only).
     private func databaseName(_ node: YAMLReader, lab: LabFile) throws(LabFileError) -> String {
         let name = try node.string()
-        guard lab.databases.contains(where: { $0.identifier == name }) else {
-            throw node.fail("the lab has no database '\(name)'; it has: \(lab.databases.map(\.identifier).joined(separator: ", "))")
+        let reachable = lab.databases.filter { $0.backend != nil }.map(\.identifier)
+        guard reachable.contains(name) else {
+            let what = lab.databases.contains { $0.identifier == name } ? "'\(name)' is in the RDS API only (no backend)" : "the lab has no database '\(name)'"
+            throw node.fail("\(what); the databases with an endpoint: \(reachable.joined(separator: ", "))")
         }
         return name
     }

@@ -1,39 +1,41 @@
 import Foundation
+import Lab
 @testable import AWSMocks
 
-/// A lab from a small seed, and calls into its services as the listener would make them
-/// (already verified, with the caller set).
+/// A mock AWS from a small lab file (built as `dbtunnel lab aws` builds it), and calls into its
+/// services as the listener would make them (already verified, with the caller set).
 struct TestLab {
     static let account = "111111111111"
     /// An inline policy allowing everything (the policy engine denies what no policy allows).
-    static let allowAll = #"{"all": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}}"#
-    static let seed = """
-        {
-          "account": "111111111111", "region": "us-east-1",
-          "users": [{"name": "alice", "accessKeyId": "AKIAALICEEXAMPLE", "secretAccessKey": "alice-secret", "policies": \(allowAll)}],
-          "roles": [{"name": "app", "policies": \(allowAll)},
-                    {"name": "ec2-role"}],
-          "rds": {
-            "instances": [
-              {"id": "orders", "engine": "postgres", "tags": {"team": "payments"}},
-              {"id": "legacy", "engine": "mysql", "iamAuth": false},
-              {"id": "aurora-1", "engine": "aurora-postgresql", "cluster": "aurora"},
-              {"id": "aurora-2", "engine": "aurora-postgresql", "cluster": "aurora"}
-            ],
-            "clusters": [{"id": "aurora", "engine": "aurora-postgresql", "iamAuth": false}],
-            "proxies": [{"name": "orders-proxy", "endpoints": [{"name": "orders-ro", "targetRole": "READ_ONLY"}]}]
-          },
-          "secrets": [{"name": "app/db", "secretString": "{\\"password\\": \\"one\\"}", "description": "app login"}],
-          "redshiftServerless": {"workgroups": [{"name": "analytics", "namespace": "main"}]},
-          "instanceMetadata": {"role": "ec2-role"},
-          "containerCredentials": {"role": "app", "authorizationToken": "container-token"}
-        }
+    static let allowAll = #"{all: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "*", Resource: "*"}]}}"#
+    static let labFile = """
+        region: us-east-1
+        accounts:
+          "111111111111":
+            users:
+              alice: {access_keys: [{id: AKIAALICEEXAMPLE, secret: alice-secret}], policies: \(allowAll)}
+            roles:
+              app: {policies: \(allowAll)}
+              ec2-role: {}
+        databases:
+          orders: {kind: rds-instance, account: "111111111111", engine: postgres, tags: {team: payments}}
+          legacy: {kind: rds-instance, account: "111111111111", engine: mysql, iam_auth: false}
+          aurora-1: {kind: rds-instance, account: "111111111111", engine: aurora-postgresql, cluster: aurora}
+          aurora-2: {kind: rds-instance, account: "111111111111", engine: aurora-postgresql, cluster: aurora}
+          aurora: {kind: aurora-cluster, account: "111111111111", engine: aurora-postgresql, iam_auth: false}
+          orders-proxy: {kind: rds-proxy, account: "111111111111", endpoints: {orders-ro: {target_role: READ_ONLY}}}
+        secrets:
+          app/db: {value: '{"password": "one"}', description: app login}
+        redshift_serverless:
+          analytics: {namespace: main, account: "111111111111"}
+        imds: {role: "arn:aws:iam::111111111111:role/ec2-role"}
+        ecs: {role: "arn:aws:iam::111111111111:role/app", token: container-token}
         """
 
     let lab: MockAWSLab
 
-    init(seed: String = Self.seed) throws {
-        lab = try MockAWSLab(seed: try MockAWSSeed.parse(Data(seed.utf8)))
+    init(labFile: String = Self.labFile) throws {
+        lab = try LabFile.parse(labFile, file: "test-lab.yaml").makeMockAWS()
     }
 
     var alice: MockPrincipal { .user(lab.world.user(named: "alice")!) }

@@ -7,7 +7,7 @@ import TestSupport
 
 /// A lab started from an inline lab file for one test: one PostgreSQL backend with alice (a
 /// member of rds_iam) and bob (not), and two instances in front of it, `plain` and `mtls`
-/// (which requires a client certificate). Tokens are signed with alice's key, whom a policy
+/// (which requires a client certificate), and `catalog`, a MySQL instance in the RDS API only. Tokens are signed with alice's key, whom a policy
 /// allows `rds-db:connect` as anyone.
 struct RunningLab: Sendable {
     static let labFile = """
@@ -37,6 +37,10 @@ struct RunningLab: Sendable {
             account: "111111111111"
             backend: pg
             require_client_certificate: true
+          catalog:   # in the RDS API only: no backend, no endpoint
+            kind: rds-instance
+            account: "111111111111"
+            engine: mysql
         """
     static let credentials = AWSCredentials(accessKeyID: "AKIALABRUNTIMETEST01", secretAccessKey: "lab/runtime/test/SECRET0000000000000001")
 

@@ -1,8 +1,9 @@
 import Foundation
 import Logging
 
-/// A whole mock AWS from a seed: the world, each service's store, the API services, and the
-/// instance metadata, container credentials and admin routes, on one listener.
+/// A whole mock AWS: the world, each service's store, the API services, and the instance
+/// metadata, container credentials and admin routes, on one listener. The lab file
+/// (`LabFile.makeMockAWS`, module Lab) describes its parts.
 public final class MockAWSLab: Sendable {
     public let world: MockAWSWorld
     public let region: String
@@ -12,8 +13,7 @@ public final class MockAWSLab: Sendable {
     public let instanceMetadata: MockInstanceMetadata
     public let containerCredentials: MockContainerCredentials
 
-    /// The one assembler of a mock AWS: its parts built by whoever describes the lab
-    /// (a lab file, a seed).
+    /// The one assembler of a mock AWS, from parts built by whoever describes the lab.
     public init(
         world: MockAWSWorld, region: String, rds: MockRDSStore.State = .init(), secrets: [MockSecret] = [],
         workgroups: [MockWorkgroup] = [], instanceMetadata: MockInstanceMetadata.Configuration,
@@ -27,23 +27,6 @@ public final class MockAWSLab: Sendable {
         redshiftServerless = MockRedshiftServerlessStore(workgroups: workgroups, clock: clock)
         self.instanceMetadata = MockInstanceMetadata(world: world, configuration: instanceMetadata)
         self.containerCredentials = MockContainerCredentials(world: world, configuration: containerCredentials)
-    }
-
-    public convenience init(seed: MockAWSSeed = MockAWSSeed()) throws(MockAWSSeedError) {
-        let iam = try seed.iamState()
-        let world = MockAWSWorld(iam: iam)
-        self.init(
-            world: world, region: seed.defaultRegion, rds: try seed.rdsState(), secrets: seed.secretsList(now: world.now),
-            workgroups: seed.workgroups(),
-            instanceMetadata: .init(
-                roleARN: try seed.roleARN(seed.instanceMetadata?.role, for: "instanceMetadata", in: iam),
-                region: seed.instanceMetadata?.region ?? seed.defaultRegion
-            ),
-            containerCredentials: .init(
-                roleARN: try seed.roleARN(seed.containerCredentials?.role, for: "containerCredentials", in: iam),
-                authorizationToken: seed.containerCredentials?.authorizationToken
-            )
-        )
     }
 
     /// Every API the lab answers. Add new services here.
@@ -65,7 +48,7 @@ public final class MockAWSLab: Sendable {
         MockAWSServer(world: world, services: services, routes: routes, host: host, port: port, logger: logger)
     }
 
-    /// Everything back to the seed: IAM and its sessions, the clock, the stores, the metadata modes.
+    /// Everything back to how the lab started: IAM and its sessions, the clock, the stores, the metadata modes.
     public func reset() {
         world.reset()
         rds.reset()
