@@ -16,12 +16,12 @@ struct NetworkSecretRedactionTests {
 
     static let worlds: [(String, Setup)] = [
         ("assume-role denied with a source session token", { world in
-            try world.config("[profile dev]\nrole_arn = \(role)\nsource_profile = base\n[profile base]\naws_access_key_id = AKIABASE\naws_secret_access_key = \(secret)\naws_session_token = \(token)\n")
+            try world.config("[profile dev]\nrole_arn = \(role)\nsource_profile = base\n[profile base]\naws_access_key_id = AKIABASEEXAMPLE\naws_secret_access_key = \(secret)\naws_session_token = \(token)\n")
             world.variables["AWS_PROFILE"] = "dev"
             return FakeAWSTransport { _ in Canned.stsError("AccessDenied", "User: arn:aws:iam::111111111111:user/alice is not authorized", status: 403) }
         }),
         ("assume-role reply cut short after the secret", { world in
-            try world.config("[default]\nrole_arn = \(role)\nsource_profile = base\n[profile base]\naws_access_key_id = AKIABASE\naws_secret_access_key = \(secret)\n")
+            try world.config("[default]\nrole_arn = \(role)\nsource_profile = base\n[profile base]\naws_access_key_id = AKIABASEEXAMPLE\naws_secret_access_key = \(secret)\n")
             return FakeAWSTransport { _ in AWSHTTPResponse(status: 200, text: "<AssumeRoleResponse><AssumeRoleResult><Credentials><SecretAccessKey>\(secret)</SecretAccessKey><SessionToken>\(token)") }
         }),
         ("web identity token rejected", { world in

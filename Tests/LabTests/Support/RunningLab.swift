@@ -17,7 +17,7 @@ struct RunningLab: Sendable {
             users:
               alice:
                 access_keys:
-                  - {id: AKIALABRUNTIMETEST01, secret: lab/runtime/test/SECRET0000000000000001}
+                  - {id: AKIALABTESTEXAMPLE01, secret: lab/runtime/test/SECRET0000000000000001}
                 policies:
                   connect-anyone:
                     Version: "2012-10-17"
@@ -42,7 +42,7 @@ struct RunningLab: Sendable {
             account: "111111111111"
             engine: mysql
         """
-    static let credentials = AWSCredentials(accessKeyID: "AKIALABRUNTIMETEST01", secretAccessKey: "lab/runtime/test/SECRET0000000000000001")
+    static let credentials = AWSCredentials(accessKeyID: "AKIALABTESTEXAMPLE01", secretAccessKey: "lab/runtime/test/SECRET0000000000000001")
 
     struct Missing: Error, CustomStringConvertible {
         let description: String
