@@ -31,9 +31,12 @@ enum TunnelLab {
 
         init() throws {
             postgres = try PostgresServer.start(.init(settings: ["max_connections": "400"]))
-            // Killed at process exit: a test run must leave no server behind.
+            // Killed at process exit: a test run must leave no server, and no directory, behind.
             sharedServerForExit = postgres
-            atexit { sharedServerForExit?.stop() }
+            atexit {
+                sharedServerForExit?.stop()
+                if let directory = sharedDirectoryForExit { try? FileManager.default.removeItem(atPath: directory) }
+            }
             // As on RDS, signing in with a token takes a member of rds_iam.
             try postgres.psql("""
                 create role rds_iam; create role alice login; create role bob login; grant rds_iam to alice, bob;
@@ -42,6 +45,7 @@ enum TunnelLab {
             ca = try LabCertificateAuthority.generate()
             directory = NSTemporaryDirectory() + "dbtunnel-tunnel-tests-\(getpid())"
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            sharedDirectoryForExit = directory
             caPath = try ca.write(to: directory, name: "lab-ca")
         }
     }
@@ -111,3 +115,4 @@ enum TunnelLab {
 }
 
 nonisolated(unsafe) private var sharedServerForExit: PostgresServer?
+nonisolated(unsafe) private var sharedDirectoryForExit: String?
