@@ -21,7 +21,7 @@ import TestSupport
     @Test func failuresCarryTheServersWords() throws {
         let server = try PostgresServer.start()
         defer { server.stop() }
-        let psqlError = #expect(throws: PostgresServerError.self) { try server.psql("select * from no_such_table") }
+        let psqlError = #expect(throws: DatabaseServerError.self) { try server.psql("select * from no_such_table") }
         #expect(psqlError?.output.contains("no_such_table") == true)
 
         let connection = try LibPQConnection(server.connectionString())

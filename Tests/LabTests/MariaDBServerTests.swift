@@ -57,7 +57,7 @@ struct MariaDBServerTests {
             #expect(right.succeeded, "\(right)")
             #expect(right.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "42")
 
-            let serverError = #expect(throws: MariaDBServerError.self) { try server.sql("select * from nowhere.nothing") }
+            let serverError = #expect(throws: DatabaseServerError.self) { try server.sql("select * from nowhere.nothing") }
             #expect(serverError?.output.contains("ERROR 1146 (42S02)") == true, "\(String(describing: serverError))")
         }
     }

@@ -48,22 +48,39 @@ public final class MariaDBServer: @unchecked Sendable {
         stop()
     }
 
+    static let directories = ServerDirectories(server: .mariadb, prefix: "dbtunnel-mariadb-")
+    /// One mariadb-install-db per process (three to four seconds), copied for every server.
+    private static let template = DataDirectoryTemplate(directories)
+    /// Once per process, before its first server: the servers of crashed test runs go.
+    private static let orphansRemoved: Void = directories.removeOrphans { directory in
+        if let text = try? String(contentsOfFile: pidFile(directory), encoding: .utf8),
+            let server = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        {
+            // What stop() does: SIGKILL, the directory goes next.
+            ServerDirectories.stopOrphan(server, signal: SIGKILL, commandLineHas: "--datadir=\(directory)")
+        }
+    }
+
+    /// The pid file mariadbd writes (`--pid-file`).
+    static func pidFile(_ directory: String) -> String { directory + "/mariadbd.pid" }
+
     /// A fresh data directory (mariadb-install-db once per process, then copied) in a new temp
     /// directory, started and accepting connections. Takes well under a second after the first
     /// server; every wait is bounded.
     public static func start(_ options: Options = .init()) throws -> MariaDBServer {
         let installation = try MariaDBInstallation.locate()
-        StaleMariaDBServers.sweepOnce()
-        let directory = try StaleMariaDBServers.makeDirectory(owner: installation.serverUser)
+        _ = orphansRemoved
+        let owner = installation.serverUser.map { (uid: $0.uid, gid: $0.gid) }
+        let directory = try directories.make(owner: owner)
         do {
-            try MariaDBTemplate.shared.copy(into: directory, installation: installation)
+            try template.copy(into: directory, owner: owner) { try installation.installDB(into: $0) }
             let socketPath = directory + "/mariadbd.sock"
             // FreePort's port can be taken by someone else before mariadbd binds it: try another.
             for attempt in 1...3 {
                 let port = try FreePort.next()
                 var arguments = [
                     installation.server, "--no-defaults", "--datadir=\(directory)", "--socket=\(socketPath)",
-                    "--pid-file=\(StaleMariaDBServers.pidFile(directory))", "--port=\(port)", "--bind-address=127.0.0.1",
+                    "--pid-file=\(pidFile(directory))", "--port=\(port)", "--bind-address=127.0.0.1",
                     "--skip-name-resolve", "--max-connections=300",
                 ] + installation.userArguments + MariaDBInstallation.storageArguments
                 arguments += options.settings.sorted { $0.key < $1.key }.map { "--\($0.key)=\($0.value)" }
@@ -102,8 +119,8 @@ public final class MariaDBServer: @unchecked Sendable {
         if let database { arguments.append("--database=\(database)") }
         let result = try Subprocess.run(arguments, environment: MariaDBInstallation.cleanEnvironment, input: sql, timeout: timeout)
         guard result.succeeded else {
-            throw MariaDBServerError(
-                code: .sqlFailed,
+            throw DatabaseServerError(
+                .mariadb, code: .clientFailed,
                 message: "mariadb as \(user) failed (\(result.timedOut ? "timed out" : "status \(result.status)"))",
                 output: result.stderr
             )
@@ -145,8 +162,8 @@ public final class MariaDBServer: @unchecked Sendable {
                 if !portIsLastTry, result.stderr.contains("Address already in use") {
                     return false
                 }
-                throw MariaDBServerError(
-                    code: .startFailed,
+                throw DatabaseServerError(
+                    .mariadb, code: .startFailed,
                     message: "mariadbd exited during startup (status \(result.status))",
                     output: result.stderr + result.stdout
                 )
@@ -155,8 +172,8 @@ public final class MariaDBServer: @unchecked Sendable {
             Thread.sleep(forTimeInterval: 0.05)
         }
         let result = process.terminate()
-        throw MariaDBServerError(
-            code: .startFailed,
+        throw DatabaseServerError(
+            .mariadb, code: .startFailed,
             message: "mariadbd did not accept connections within 30 s",
             output: result.stderr + result.stdout
         )

@@ -58,15 +58,27 @@ public final class PostgresServer: @unchecked Sendable {
         stop()
     }
 
+    static let directories = ServerDirectories(server: .postgres, prefix: "dbtunnel-pg-")
+    /// One initdb per process; options only touch files written after the copy (pg_hba.conf,
+    /// postgresql.conf, the TLS files), so one template fits every server.
+    private static let template = DataDirectoryTemplate(directories)
+    /// Once per process, before its first server: the servers of crashed test runs go.
+    private static let orphansRemoved: Void = directories.removeOrphans { directory in
+        if let postmaster = ServerFiles.postmasterPID(directory: directory) {
+            // SIGQUIT: immediate shutdown, as in stop().
+            ServerDirectories.stopOrphan(postmaster, signal: SIGQUIT, commandLineHas: directory)
+        }
+    }
+
     /// A fresh cluster (initdb -A trust -U postgres --no-sync, once per process, then copied) in
     /// a new temp directory, configured, started, and accepting connections. Takes well under a
     /// second after the first server; every wait is bounded.
     public static func start(_ options: Options = .init()) throws -> PostgresServer {
         let installation = try PostgresInstallation.locate()
-        StaleServers.sweepOnce()
-        let directory = try StaleServers.makeDataDirectory(owner: installation.serverUser)
+        _ = orphansRemoved
+        let directory = try directories.make(owner: installation.serverUser)
         do {
-            try ClusterTemplate.shared.copy(into: directory, installation: installation)
+            try template.copy(into: directory, owner: installation.serverUser) { try installation.initdb($0) }
             try ServerFiles(directory: directory, owner: installation.serverUser).configure(options)
             // FreePort's port can be taken by someone else before postgres binds it: try another.
             for attempt in 1...3 {
@@ -107,8 +119,8 @@ public final class PostgresServer: @unchecked Sendable {
             timeout: timeout
         )
         guard result.succeeded else {
-            throw PostgresServerError(
-                code: .psqlFailed,
+            throw DatabaseServerError(
+                .postgres, code: .clientFailed,
                 message: "psql as \(user) on \(database) failed (\(result.timedOut ? "timed out" : "status \(result.status)"))",
                 output: result.stderr
             )
@@ -167,8 +179,8 @@ public final class PostgresServer: @unchecked Sendable {
                 if !portIsLastTry, result.stderr.contains("could not bind") || result.stderr.contains("Address already in use") {
                     return false
                 }
-                throw PostgresServerError(
-                    code: .startFailed,
+                throw DatabaseServerError(
+                    .postgres, code: .startFailed,
                     message: "postgres exited during startup (status \(result.status))",
                     output: result.stderr + result.stdout
                 )
@@ -177,8 +189,8 @@ public final class PostgresServer: @unchecked Sendable {
             Thread.sleep(forTimeInterval: 0.05)
         }
         let result = process.terminate()
-        throw PostgresServerError(
-            code: .startFailed,
+        throw DatabaseServerError(
+            .postgres, code: .startFailed,
             message: "postgres did not accept connections within 30 s",
             output: result.stderr + result.stdout
         )

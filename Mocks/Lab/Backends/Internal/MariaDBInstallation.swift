@@ -23,20 +23,20 @@ struct MariaDBInstallation: Sendable {
 
     private static let cached: Result<MariaDBInstallation, any Error> = Result {
         guard let server = find(["mariadbd", "mysqld"]), let installDB = find(["mariadb-install-db", "mysql_install_db"]) else {
-            throw MariaDBServerError(
-                code: .serverNotInstalled,
+            throw DatabaseServerError(
+                .mariadb, code: .serverNotInstalled,
                 message: "no mariadbd and mariadb-install-db found (PATH, /usr/sbin, /usr/libexec, /usr/local/bin); install mariadb-server"
             )
         }
         guard let client = find(["mariadb", "mysql"]) else {
-            throw MariaDBServerError(code: .serverNotInstalled, message: "no mariadb client found; install mariadb-client")
+            throw DatabaseServerError(.mariadb, code: .serverNotInstalled, message: "no mariadb client found; install mariadb-client")
         }
         guard geteuid() == 0 else {
             return MariaDBInstallation(server: server, installDB: installDB, client: client, serverUser: nil)
         }
         guard let entry = getpwnam("mysql") else {
-            throw MariaDBServerError(
-                code: .serverNotInstalled,
+            throw DatabaseServerError(
+                .mariadb, code: .serverNotInstalled,
                 message: "running as root, and there is no mysql user for mariadbd to switch to (it refuses to run as root)"
             )
         }
@@ -79,65 +79,23 @@ struct MariaDBInstallation: Sendable {
         }
         return nil
     }
-}
 
-/// One mariadb-install-db per test process; every server after the first starts from a copy of
-/// it (the install takes three to four seconds, a copy of its 26 MB a tenth of that).
-///
-/// `@unchecked Sendable`: `directory` is read and written only with `lock` held.
-final class MariaDBTemplate: @unchecked Sendable {
-    static let shared = MariaDBTemplate()
-
-    private let lock = NSLock()
-    private var directory: String?
-
-    /// Fills the empty directory `destination` with a fresh data directory: root@localhost and
-    /// root@127.0.0.1 without a password (`--auth-root-authentication-method=normal`), no test
-    /// database, no anonymous users.
-    func copy(into destination: String, installation: MariaDBInstallation) throws {
-        let template = try lock.withLock {
-            if let directory { return directory }
-            let made = try StaleMariaDBServers.makeDirectory(owner: installation.serverUser)
-            do {
-                try Self.install(made, installation: installation)
-            } catch {
-                try? FileManager.default.removeItem(atPath: made)
-                throw error
-            }
-            directory = made
-            // Static storage gets no deinit: remove the template when the test process exits
-            // normally (StaleMariaDBServers sweeps it up after a crash).
-            atexit { MariaDBTemplate.shared.remove() }
-            return made
-        }
-        // -a keeps owners (mysql, when we are root); "/." copies the contents into the existing directory.
-        let copied = try Subprocess.run(["cp", "-a", template + "/.", destination], timeout: .seconds(60))
-        guard copied.succeeded else {
-            throw MariaDBServerError(code: .dataDirectory, message: "cannot copy the template data directory \(template)", output: copied.stderr)
-        }
-    }
-
-    private func remove() {
-        lock.withLock {
-            if let directory { try? FileManager.default.removeItem(atPath: directory) }
-            directory = nil
-        }
-    }
-
-    private static func install(_ directory: String, installation: MariaDBInstallation) throws {
+    /// Fills `directory` with a fresh data directory: root@localhost and root@127.0.0.1 without a
+    /// password (`--auth-root-authentication-method=normal`), no test database, no anonymous users.
+    func installDB(into directory: String) throws {
         // --no-defaults first (the script insists): no /etc/mysql/my.cnf. --skip-name-resolve:
         // no resolveip, and grants by address.
         let result = try Subprocess.run(
             [
-                installation.installDB, "--no-defaults", "--datadir=\(directory)", "--auth-root-authentication-method=normal",
+                installDB, "--no-defaults", "--datadir=\(directory)", "--auth-root-authentication-method=normal",
                 "--skip-test-db", "--skip-name-resolve",
-            ] + installation.userArguments + MariaDBInstallation.storageArguments,
-            environment: MariaDBInstallation.cleanEnvironment,
+            ] + userArguments + Self.storageArguments,
+            environment: Self.cleanEnvironment,
             timeout: .seconds(120)
         )
         guard result.succeeded else {
-            throw MariaDBServerError(
-                code: .installFailed,
+            throw DatabaseServerError(
+                .mariadb, code: .initializeFailed,
                 message: "mariadb-install-db failed (\(result.timedOut ? "timed out" : "status \(result.status)"))",
                 output: result.stdout + result.stderr
             )

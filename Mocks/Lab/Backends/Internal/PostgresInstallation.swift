@@ -28,8 +28,8 @@ struct PostgresInstallation: Sendable {
 
     private static let cached: Result<PostgresInstallation, any Error> = Result {
         guard let binDirectory = findBinDirectory() else {
-            throw PostgresServerError(
-                code: .serverNotInstalled,
+            throw DatabaseServerError(
+                .postgres, code: .serverNotInstalled,
                 message: "no initdb and postgres found (pg_config --bindir, /usr/lib/postgresql/*/bin, PATH); install postgresql"
             )
         }
@@ -37,8 +37,8 @@ struct PostgresInstallation: Sendable {
             return PostgresInstallation(binDirectory: binDirectory, serverUser: nil, runAsServerUser: [])
         }
         guard let entry = getpwnam("postgres") else {
-            throw PostgresServerError(
-                code: .serverNotInstalled,
+            throw DatabaseServerError(
+                .postgres, code: .serverNotInstalled,
                 message: "running as root, and there is no postgres user to run initdb and postgres as (they refuse root)"
             )
         }
@@ -92,5 +92,27 @@ struct PostgresInstallation: Sendable {
             if hasServer(directory) { return directory }
         }
         return nil
+    }
+
+    /// Fills `directory` with a fresh cluster (superuser postgres, trust authentication, UTF8,
+    /// C locale).
+    func initdb(_ directory: String) throws {
+        // --no-sync: a test cluster need not survive a power cut. --no-locale: the same
+        // collation everywhere, whatever the machine's locale.
+        let result = try Subprocess.run(
+            serverCommand(
+                "initdb",
+                ["-D", directory, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--no-locale"]
+            ),
+            environment: PostgresInstallation.cleanEnvironment,
+            timeout: .seconds(120)
+        )
+        guard result.succeeded else {
+            throw DatabaseServerError(
+                .postgres, code: .initializeFailed,
+                message: "initdb failed (\(result.timedOut ? "timed out" : "status \(result.status)"))",
+                output: result.stdout + result.stderr
+            )
+        }
     }
 }

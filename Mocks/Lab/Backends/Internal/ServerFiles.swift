@@ -63,7 +63,7 @@ struct ServerFiles {
         do {
             contents = try Data(contentsOf: URL(fileURLWithPath: source))
         } catch {
-            throw PostgresServerError(code: .dataDirectory, message: "cannot read TLS file \(source)", underlying: error)
+            throw DatabaseServerError(.postgres, code: .dataDirectory, message: "cannot read TLS file \(source)", underlying: error)
         }
         try write(name, contents)
     }
@@ -82,15 +82,15 @@ struct ServerFiles {
         do {
             try FileHandle(fileDescriptor: fd, closeOnDealloc: false).write(contentsOf: contents)
         } catch {
-            throw PostgresServerError(code: .dataDirectory, message: "cannot write \(path)", underlying: error)
+            throw DatabaseServerError(.postgres, code: .dataDirectory, message: "cannot write \(path)", underlying: error)
         }
         guard fchmod(fd, 0o600) == 0 else { throw fileError(path) }
         if let owner, fchown(fd, owner.uid, owner.gid) != 0 { throw fileError(path) }
     }
 
-    private func fileError(_ path: String) -> PostgresServerError {
-        PostgresServerError(
-            code: .dataDirectory,
+    private func fileError(_ path: String) -> DatabaseServerError {
+        DatabaseServerError(
+            .postgres, code: .dataDirectory,
             message: "cannot write \(path)",
             underlying: POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
         )
