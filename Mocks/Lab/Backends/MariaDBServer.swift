@@ -14,9 +14,7 @@ import Darwin
 /// group of its own; when we are root it switches to the mysql user itself (`--user=mysql`),
 /// so the process we hold is the server.
 ///
-/// `@unchecked Sendable`: the `let`s never change, and the only mutable state (the running
-/// process, and the log kept once it has stopped) is read and written with `lock` held.
-public final class MariaDBServer: @unchecked Sendable {
+public final class MariaDBServer: Sendable {
     public struct Options: Sendable {
         /// mariadbd settings, over ours, as `--name=value` (`["max-connections": "50"]`).
         public var settings: [String: String]
@@ -32,11 +30,9 @@ public final class MariaDBServer: @unchecked Sendable {
     /// The server's Unix socket (in `dataDirectory`); `sql()` connects through it.
     public let socketPath: String
     private let installation: MariaDBInstallation
-    private let lock = NSLock()
-    private var process: RunningProcess?  // nil once stopped
-    private var stoppedLog = ""
+    private let process: ServerProcess
 
-    private init(port: Int, dataDirectory: String, socketPath: String, installation: MariaDBInstallation, process: RunningProcess) {
+    private init(port: Int, dataDirectory: String, socketPath: String, installation: MariaDBInstallation, process: ServerProcess) {
         self.port = port
         self.dataDirectory = dataDirectory
         self.socketPath = socketPath
@@ -75,25 +71,25 @@ public final class MariaDBServer: @unchecked Sendable {
         do {
             try template.copy(into: directory, owner: owner) { try installation.installDB(into: $0) }
             let socketPath = directory + "/mariadbd.sock"
-            // FreePort's port can be taken by someone else before mariadbd binds it: try another.
-            for attempt in 1...3 {
-                let port = try FreePort.next()
-                var arguments = [
-                    installation.server, "--no-defaults", "--datadir=\(directory)", "--socket=\(socketPath)",
-                    "--pid-file=\(pidFile(directory))", "--port=\(port)", "--bind-address=127.0.0.1",
-                    "--skip-name-resolve", "--max-connections=300",
-                ] + installation.userArguments + MariaDBInstallation.storageArguments
-                arguments += options.settings.sorted { $0.key < $1.key }.map { "--\($0.key)=\($0.value)" }
-                let process = try Subprocess.spawn(arguments, environment: MariaDBInstallation.cleanEnvironment)
-                if try waitUntilReady(process, portIsLastTry: attempt == 3) {
-                    let server = MariaDBServer(
-                        port: port, dataDirectory: directory, socketPath: socketPath, installation: installation, process: process
-                    )
-                    LiveMariaDBServers.shared.add(server, process: process, directory: directory)
-                    return server
-                }
-            }
-            preconditionFailure("the last attempt either returns or throws")
+            // Ready once mariadbd has logged "ready for connections" (after it listens on the
+            // port and the socket).
+            let (process, port) = try ServerProcess.start(
+                .mariadb, program: "mariadbd",
+                spawn: { port in
+                    var arguments = [
+                        installation.server, "--no-defaults", "--datadir=\(directory)", "--socket=\(socketPath)",
+                        "--pid-file=\(pidFile(directory))", "--port=\(port)", "--bind-address=127.0.0.1",
+                        "--skip-name-resolve", "--max-connections=300",
+                    ] + installation.userArguments + MariaDBInstallation.storageArguments
+                    arguments += options.settings.sorted { $0.key < $1.key }.map { "--\($0.key)=\($0.value)" }
+                    return try Subprocess.spawn(arguments, environment: MariaDBInstallation.cleanEnvironment)
+                },
+                isReady: { $0.outputSoFar.stderr.contains("ready for connections") },
+                portTaken: { $0.contains("Address already in use") }
+            )
+            let server = MariaDBServer(port: port, dataDirectory: directory, socketPath: socketPath, installation: installation, process: process)
+            LiveMariaDBServers.shared.add(server, process: process, directory: directory)
+            return server
         } catch {
             try? FileManager.default.removeItem(atPath: directory)
             throw error
@@ -131,51 +127,12 @@ public final class MariaDBServer: @unchecked Sendable {
     /// Stops the server at once (SIGKILL to its process group: a test server's data is thrown
     /// away, so there is nothing to shut down cleanly) and removes its directory. Idempotent.
     public func stop() {
-        let process: RunningProcess? = lock.withLock {
-            defer { self.process = nil }
-            return self.process
-        }
-        guard let process else { return }
+        guard let process = process.takeForStopping() else { return }
         LiveMariaDBServers.shared.remove(self)
-        let result = process.terminate()
-        lock.withLock { stoppedLog = result.stderr + result.stdout }
+        self.process.stopped(process.terminate())
         try? FileManager.default.removeItem(atPath: dataDirectory)
     }
 
     /// The server log so far (mariadbd logs to stderr, which we collect), for failure messages.
-    public var log: String {
-        lock.withLock {
-            guard let process else { return stoppedLog }
-            let output = process.outputSoFar
-            return output.stderr + output.stdout
-        }
-    }
-
-    /// True once mariadbd has logged "ready for connections" (after it listens on the port and
-    /// the socket; asking the port instead could reach another server that took it); false if
-    /// it could not bind its port and may be tried on another. Throws on any other failure.
-    private static func waitUntilReady(_ process: RunningProcess, portIsLastTry: Bool) throws -> Bool {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline {
-            guard process.isRunning else {
-                let result = process.wait(timeout: .seconds(5)) ?? process.terminate()
-                if !portIsLastTry, result.stderr.contains("Address already in use") {
-                    return false
-                }
-                throw DatabaseServerError(
-                    .mariadb, code: .startFailed,
-                    message: "mariadbd exited during startup (status \(result.status))",
-                    output: result.stderr + result.stdout
-                )
-            }
-            if process.outputSoFar.stderr.contains("ready for connections") { return true }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        let result = process.terminate()
-        throw DatabaseServerError(
-            .mariadb, code: .startFailed,
-            message: "mariadbd did not accept connections within 30 s",
-            output: result.stderr + result.stdout
-        )
-    }
+    public var log: String { process.log }
 }

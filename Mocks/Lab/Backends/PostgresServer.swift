@@ -11,10 +11,7 @@ import Darwin
 ///
 /// postgres is spawned directly (not through `pg_ctl start`, which detaches it into a session
 /// of its own), so it stays in a process group we kill if the test forgets to stop it.
-///
-/// `@unchecked Sendable`: the `let`s never change, and the only mutable state (the running
-/// process, and the log kept once it has stopped) is read and written with `lock` held.
-public final class PostgresServer: @unchecked Sendable {
+public final class PostgresServer: Sendable {
     public struct Options: Sendable {
         /// Turns on `ssl`, with copies of these PEM files (PostgreSQL wants the key owned by the
         /// server user with mode 0600, so the originals are not used in place).
@@ -43,11 +40,9 @@ public final class PostgresServer: @unchecked Sendable {
     public let superuser = "postgres"
     public let dataDirectory: String
     private let installation: PostgresInstallation
-    private let lock = NSLock()
-    private var process: RunningProcess?  // nil once stopped
-    private var stoppedLog = ""
+    private let process: ServerProcess
 
-    private init(port: Int, dataDirectory: String, installation: PostgresInstallation, process: RunningProcess) {
+    private init(port: Int, dataDirectory: String, installation: PostgresInstallation, process: ServerProcess) {
         self.port = port
         self.dataDirectory = dataDirectory
         self.installation = installation
@@ -80,18 +75,19 @@ public final class PostgresServer: @unchecked Sendable {
         do {
             try template.copy(into: directory, owner: installation.serverUser) { try installation.initdb($0) }
             try ServerFiles(directory: directory, owner: installation.serverUser).configure(options)
-            // FreePort's port can be taken by someone else before postgres binds it: try another.
-            for attempt in 1...3 {
-                let port = try FreePort.next()
-                let process = try Subprocess.spawn(
-                    installation.serverCommand("postgres", ["-D", directory, "-p", String(port)]),
-                    environment: PostgresInstallation.cleanEnvironment
-                )
-                if try waitUntilReady(process, directory: directory, portIsLastTry: attempt == 3) {
-                    return PostgresServer(port: port, dataDirectory: directory, installation: installation, process: process)
-                }
-            }
-            preconditionFailure("the last attempt either returns or throws")
+            // Ready once postgres has marked postmaster.pid "ready" (as `pg_ctl -w` waits for).
+            let (process, port) = try ServerProcess.start(
+                .postgres, program: "postgres",
+                spawn: { port in
+                    try Subprocess.spawn(
+                        installation.serverCommand("postgres", ["-D", directory, "-p", String(port)]),
+                        environment: PostgresInstallation.cleanEnvironment
+                    )
+                },
+                isReady: { _ in ServerFiles.postmasterStatus(directory: directory) == "ready" },
+                portTaken: { $0.contains("could not bind") || $0.contains("Address already in use") }
+            )
+            return PostgresServer(port: port, dataDirectory: directory, installation: installation, process: process)
         } catch {
             try? FileManager.default.removeItem(atPath: directory)
             throw error
@@ -141,11 +137,7 @@ public final class PostgresServer: @unchecked Sendable {
 
     /// Stops the server at once and removes its directory. Idempotent.
     public func stop() {
-        let process: RunningProcess? = lock.withLock {
-            defer { self.process = nil }
-            return self.process
-        }
-        guard let process else { return }
+        guard let process = process.takeForStopping() else { return }
         // What `pg_ctl stop -m immediate` does: SIGQUIT to the postmaster, which SIGQUITs its
         // backends, waits for them (SIGKILLing them after 5 s) and exits. Behind runuser the
         // process we hold is runuser, so the postmaster's pid comes from postmaster.pid.
@@ -154,45 +146,10 @@ public final class PostgresServer: @unchecked Sendable {
         } else if process.isRunning, let postmaster = ServerFiles.postmasterPID(directory: dataDirectory) {
             kill(postmaster, SIGQUIT)
         }
-        let result = process.wait(timeout: .seconds(15)) ?? process.terminate()
-        lock.withLock { stoppedLog = result.stderr + result.stdout }
+        self.process.stopped(process.wait(timeout: .seconds(15)) ?? process.terminate())
         try? FileManager.default.removeItem(atPath: dataDirectory)
     }
 
     /// The server log so far (postgres logs to stderr, which we collect), for failure messages.
-    public var log: String {
-        lock.withLock {
-            guard let process else { return stoppedLog }
-            let output = process.outputSoFar
-            return output.stderr + output.stdout
-        }
-    }
-
-    /// True once postgres has marked postmaster.pid "ready" (as `pg_ctl -w` waits for; asking the
-    /// port instead could reach another server that took it); false if it could not bind its
-    /// port and may be tried on another. Throws on any other failure.
-    private static func waitUntilReady(_ process: RunningProcess, directory: String, portIsLastTry: Bool) throws -> Bool {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline {
-            guard process.isRunning else {
-                let result = process.wait(timeout: .seconds(5)) ?? process.terminate()
-                if !portIsLastTry, result.stderr.contains("could not bind") || result.stderr.contains("Address already in use") {
-                    return false
-                }
-                throw DatabaseServerError(
-                    .postgres, code: .startFailed,
-                    message: "postgres exited during startup (status \(result.status))",
-                    output: result.stderr + result.stdout
-                )
-            }
-            if ServerFiles.postmasterStatus(directory: directory) == "ready" { return true }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        let result = process.terminate()
-        throw DatabaseServerError(
-            .postgres, code: .startFailed,
-            message: "postgres did not accept connections within 30 s",
-            output: result.stderr + result.stdout
-        )
-    }
+    public var log: String { process.log }
 }

@@ -13,10 +13,10 @@ final class LiveMariaDBServers: @unchecked Sendable {
     static let shared = LiveMariaDBServers()
 
     private let lock = NSLock()
-    private var servers: [ObjectIdentifier: (process: RunningProcess, directory: String)] = [:]
+    private var servers: [ObjectIdentifier: (process: ServerProcess, directory: String)] = [:]
     private var registeredExitHandler = false
 
-    func add(_ server: MariaDBServer, process: RunningProcess, directory: String) {
+    func add(_ server: MariaDBServer, process: ServerProcess, directory: String) {
         lock.withLock {
             servers[ObjectIdentifier(server)] = (process, directory)
             if !registeredExitHandler {
@@ -36,7 +36,7 @@ final class LiveMariaDBServers: @unchecked Sendable {
             return Array(servers.values)
         }
         for server in taken {
-            server.process.terminate()
+            _ = server.process.takeForStopping()?.terminate()
             try? FileManager.default.removeItem(atPath: server.directory)
         }
     }
