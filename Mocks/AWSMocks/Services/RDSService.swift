@@ -42,65 +42,83 @@ public struct RDSService: MockAWSService {
     // MARK: Describe
 
     func describeDBInstances(_ call: AWSCall, caller: MockPrincipal) throws(AWSServiceError) -> String {
-        var instances = store.instances(accountID: caller.accountID)
-        if let id = call.parameters["DBInstanceIdentifier"] {
-            guard let found = store.instance(id, accountID: caller.accountID) else {
-                try world.requireAllowed(caller, action: "rds:DescribeDBInstances", resource: missingARN("db", id, caller))
-                throw .dbInstanceNotFound(id)
-            }
-            try world.requireAllowed(caller, action: "rds:DescribeDBInstances", resource: found.arn)
-            instances = [found]
-        } else {
-            try world.requireAllowed(caller, action: "rds:DescribeDBInstances", resource: missingARN("db", "*", caller))
-        }
-        for filter in call.filters() {
-            let values = Set(filter.values.map { $0.lowercased() })
-            let keep: (MockDBInstance) -> Bool
-            switch filter.name {
-            case "db-instance-id": keep = { values.contains($0.identifier.lowercased()) || values.contains($0.arn.lowercased()) }
-            case "db-cluster-id":
-                keep = { instance in
-                    guard let cluster = instance.clusterIdentifier else { return false }
-                    let arn = "arn:aws:rds:\(instance.region):\(instance.accountID):cluster:\(cluster)"
-                    return values.contains(cluster.lowercased()) || values.contains(arn.lowercased())
+        try describe(call, caller: caller, Describe<MockDBInstance>(
+            action: "rds:DescribeDBInstances", identifierParameter: "DBInstanceIdentifier", arnType: "db",
+            list: "DBInstances", member: "DBInstance", all: store.instances(accountID:), find: store.instance(_:accountID:),
+            notFound: AWSServiceError.dbInstanceNotFound, render: RDSXML.instance,
+            filter: { name, values in
+                switch name {
+                case "db-instance-id": { values.contains($0.identifier.lowercased()) || values.contains($0.arn.lowercased()) }
+                case "db-cluster-id":
+                    { instance in
+                        guard let cluster = instance.clusterIdentifier else { return false }
+                        let arn = "arn:aws:rds:\(instance.region):\(instance.accountID):cluster:\(cluster)"
+                        return values.contains(cluster.lowercased()) || values.contains(arn.lowercased())
+                    }
+                case "dbi-resource-id": { values.contains($0.resourceID.lowercased()) }
+                case "engine": { values.contains($0.engine) }
+                case "domain": { _ in false }
+                default: nil
                 }
-            case "dbi-resource-id": keep = { values.contains($0.resourceID.lowercased()) }
-            case "engine": keep = { values.contains($0.engine) }
-            case "domain": keep = { _ in false }
-            default: throw .invalidParameterValue("Unrecognized filter name: \(filter.name)")
             }
-            instances = instances.filter(keep)
-        }
-        let (page, marker) = try Self.paginate(instances, key: \.identifier, call: call)
-        return QueryXML.list("DBInstances", member: "DBInstance", rendered: page.map(RDSXML.instance)) + QueryXML.element("Marker", marker)
+        ))
     }
 
     func describeDBClusters(_ call: AWSCall, caller: MockPrincipal) throws(AWSServiceError) -> String {
-        var clusters = store.clusters(accountID: caller.accountID)
-        if let id = call.parameters["DBClusterIdentifier"] {
-            guard let found = store.cluster(id, accountID: caller.accountID) else {
-                try world.requireAllowed(caller, action: "rds:DescribeDBClusters", resource: missingARN("cluster", id, caller))
-                throw .dbClusterNotFound(id)
+        try describe(call, caller: caller, Describe<MockDBCluster>(
+            action: "rds:DescribeDBClusters", identifierParameter: "DBClusterIdentifier", arnType: "cluster",
+            list: "DBClusters", member: "DBCluster", all: store.clusters(accountID:), find: store.cluster(_:accountID:),
+            notFound: AWSServiceError.dbClusterNotFound, render: RDSXML.cluster,
+            filter: { name, values in
+                switch name {
+                case "db-cluster-id": { values.contains($0.identifier.lowercased()) || values.contains($0.arn.lowercased()) }
+                case "db-cluster-resource-id": { values.contains($0.resourceID.lowercased()) }
+                case "engine": { values.contains($0.engine) }
+                case "clone-group-id", "domain": { _ in false }
+                default: nil
+                }
             }
-            try world.requireAllowed(caller, action: "rds:DescribeDBClusters", resource: found.arn)
-            clusters = [found]
+        ))
+    }
+
+    /// What DescribeDBInstances and DescribeDBClusters differ in: which store, which names, which
+    /// filters. Looking up, authorizing, filtering and paging are the same (`describe`).
+    struct Describe<Resource: MockRDSResource> {
+        let action: String
+        let identifierParameter: String
+        /// The ARN's resource type (`db`, `cluster`), for authorizing a name that does not exist.
+        let arnType: String
+        let list: String
+        let member: String
+        let all: (String) -> [Resource]
+        let find: (String, String) -> Resource?
+        let notFound: (String) -> AWSServiceError
+        let render: (Resource) -> String
+        /// The test a filter puts the resources to (values lower-cased); nil for a filter RDS
+        /// does not know.
+        let filter: (_ name: String, _ values: Set<String>) -> ((Resource) -> Bool)?
+    }
+
+    private func describe<Resource>(_ call: AWSCall, caller: MockPrincipal, _ describe: Describe<Resource>) throws(AWSServiceError) -> String {
+        var resources = describe.all(caller.accountID)
+        if let id = call.parameters[describe.identifierParameter] {
+            guard let found = describe.find(id, caller.accountID) else {
+                try world.requireAllowed(caller, action: describe.action, resource: missingARN(describe.arnType, id, caller))
+                throw describe.notFound(id)
+            }
+            try world.requireAllowed(caller, action: describe.action, resource: found.arn)
+            resources = [found]
         } else {
-            try world.requireAllowed(caller, action: "rds:DescribeDBClusters", resource: missingARN("cluster", "*", caller))
+            try world.requireAllowed(caller, action: describe.action, resource: missingARN(describe.arnType, "*", caller))
         }
         for filter in call.filters() {
-            let values = Set(filter.values.map { $0.lowercased() })
-            let keep: (MockDBCluster) -> Bool
-            switch filter.name {
-            case "db-cluster-id": keep = { values.contains($0.identifier.lowercased()) || values.contains($0.arn.lowercased()) }
-            case "db-cluster-resource-id": keep = { values.contains($0.resourceID.lowercased()) }
-            case "engine": keep = { values.contains($0.engine) }
-            case "clone-group-id", "domain": keep = { _ in false }
-            default: throw .invalidParameterValue("Unrecognized filter name: \(filter.name)")
+            guard let keep = describe.filter(filter.name, Set(filter.values.map { $0.lowercased() })) else {
+                throw .invalidParameterValue("Unrecognized filter name: \(filter.name)")
             }
-            clusters = clusters.filter(keep)
+            resources = resources.filter(keep)
         }
-        let (page, marker) = try Self.paginate(clusters, key: \.identifier, call: call)
-        return QueryXML.list("DBClusters", member: "DBCluster", rendered: page.map(RDSXML.cluster)) + QueryXML.element("Marker", marker)
+        let (page, marker) = try Self.paginate(resources, key: \.identifier, call: call)
+        return QueryXML.list(describe.list, member: describe.member, rendered: page.map(describe.render)) + QueryXML.element("Marker", marker)
     }
 
     /// RDS documents Filters on the proxy calls as "not currently supported"; any filter is refused.

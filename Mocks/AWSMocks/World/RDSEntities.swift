@@ -226,3 +226,12 @@ enum RDSNaming {
         }
     }
 }
+
+/// What the describe calls need of an RDS resource: its name (for paging) and ARN (for IAM).
+public protocol MockRDSResource: Sendable {
+    var identifier: String { get }
+    var arn: String { get }
+}
+
+extension MockDBInstance: MockRDSResource {}
+extension MockDBCluster: MockRDSResource {}
