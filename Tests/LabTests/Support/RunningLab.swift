@@ -49,13 +49,13 @@ struct RunningLab: Sendable {
     }
 
     let runtime: LabRuntime
-    let log: LogCapture
+    let log: LogBuffer
     let directory: TemporaryDirectory
 
     static func start() async throws -> RunningLab {
         let lab = try LabFile.parse(labFile, file: "runtime-test.yaml")
         let directory = try TemporaryDirectory(prefix: "dbtunnel-lab-runtime")
-        let log = LogCapture()
+        let log = LogBuffer()
         let runtime = try await LabRuntime.start(lab, stateDirectory: directory.path + "/state", logger: log.logger(label: "lab", level: ProcessInfo.processInfo.environment["DBTUNNEL_TEST_LOG"] == nil ? .info : .trace))
         return RunningLab(runtime: runtime, log: log, directory: directory)
     }

@@ -1,13 +1,13 @@
 import Logging
 import Synchronization
 
-/// The last lines a scenario's lab logged, for `lab_log_contains` and the failure report (the
-/// mock's side of the story).
-final class LogBuffer: Sendable {
+/// The last lines a lab (or any component) logged, in memory: a scenario's `lab_log_contains`
+/// and failure report (the mock's side of the story), and tests that check what was said.
+public final class LogBuffer: Sendable {
     private let lines = Mutex<[String]>([])
     private let capacity: Int
 
-    init(capacity: Int = 2000) {
+    public init(capacity: Int = 2000) {
         self.capacity = capacity
     }
 
@@ -18,11 +18,14 @@ final class LogBuffer: Sendable {
         }
     }
 
-    func tail(_ count: Int) -> [String] { lines.withLock { Array($0.suffix(count)) } }
+    /// The last `count` lines, as `<level> <label>: <message> [metadata]`.
+    public func tail(_ count: Int) -> [String] { lines.withLock { Array($0.suffix(count)) } }
 
-    func contains(_ text: String) -> Bool { lines.withLock { $0.contains { $0.contains(text) } } }
+    /// Whether a kept line contains `text`.
+    public func contains(_ text: String) -> Bool { lines.withLock { $0.contains { $0.contains(text) } } }
 
-    func logger(label: String, level: Logger.Level) -> Logger {
+    /// A logger writing into this buffer.
+    public func logger(label: String, level: Logger.Level) -> Logger {
         var logger = Logger(label: label) { label in Handler(buffer: self, label: label) }
         logger.logLevel = level
         return logger
