@@ -114,14 +114,3 @@ private func processes(matching pattern: String) throws -> [String] {
     let result = try Subprocess.run(["pgrep", "-f", pattern], timeout: .seconds(10))
     return result.stdout.split(separator: "\n").map(String.init)
 }
-
-/// A value shared with a thread the test starts.
-private final class LockedBox<Value: Sendable>: @unchecked Sendable {  // every access holds `lock`
-    private let lock = NSLock()
-    private var stored: Value
-    init(_ value: Value) { stored = value }
-    var value: Value {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
-    }
-}

@@ -188,14 +188,3 @@ private func mariadbClient(_ server: MariaDBServer, user: String, password: Stri
         timeout: .seconds(30)
     )
 }
-
-/// A value shared with a thread the test starts.
-private final class LockedBox<Value: Sendable>: @unchecked Sendable {  // every access holds `lock`
-    private let lock = NSLock()
-    private var stored: Value
-    init(_ value: Value) { stored = value }
-    var value: Value {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
-    }
-}
